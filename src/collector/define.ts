@@ -1,0 +1,105 @@
+/**
+ * The collector contract: what one collector file declares and what its `collect` receives.
+ * The runtime (src/runtime/) discovers files that default-export the result of
+ * `defineCollector`, runs `collect` in worker threads on its interval, and binds `metrics` to
+ * the shared store.
+ */
+import type { LabelValues } from '../metrics/labels.js';
+
+interface MetricSpecBase {
+  readonly name: string;
+  readonly help: string;
+  readonly labelNames?: readonly string[];
+  readonly constLabels?: Readonly<Record<string, string>>;
+  /** Series limit for this metric (default: the store's). */
+  readonly maxSeries?: number;
+}
+export interface CounterSpec extends MetricSpecBase {
+  readonly type: 'counter';
+}
+export interface GaugeSpec extends MetricSpecBase {
+  readonly type: 'gauge';
+}
+export interface HistogramSpec extends MetricSpecBase {
+  readonly type: 'histogram';
+  readonly buckets?: readonly number[];
+}
+export interface SummarySpec extends MetricSpecBase {
+  readonly type: 'summary';
+  readonly percentiles?: readonly number[];
+  readonly maxAgeSeconds?: number;
+  readonly ageBuckets?: number;
+}
+export type MetricSpec = CounterSpec | GaugeSpec | HistogramSpec | SummarySpec;
+
+/** A counter inside a collector: `inc` accumulates; `set` mirrors an external monotonic counter (e.g. /proc/stat). */
+export interface CollectorCounter {
+  inc(labels?: LabelValues | number, value?: number): void;
+  set(labels: LabelValues | number, value?: number): void;
+}
+export interface CollectorGauge {
+  set(labels: LabelValues | number, value?: number): void;
+  inc(labels?: LabelValues | number, value?: number): void;
+  dec(labels?: LabelValues | number, value?: number): void;
+}
+export interface CollectorHistogram {
+  observe(labels: LabelValues | number, value?: number): void;
+}
+export interface CollectorSummary {
+  observe(labels: LabelValues | number, value?: number): void;
+}
+
+export type MetricHandle<S extends MetricSpec> = S extends CounterSpec
+  ? CollectorCounter
+  : S extends GaugeSpec
+    ? CollectorGauge
+    : S extends HistogramSpec
+      ? CollectorHistogram
+      : CollectorSummary;
+
+/** A collector's own setting, exposed as a flag `--collector.<collector>.<key>` (or `flag`, when given). */
+export interface CollectorOption {
+  readonly help: string;
+  readonly type: 'string' | 'number' | 'boolean' | 'string[]';
+  readonly default?: string | number | boolean | readonly string[];
+  /** Full flag name without dashes, to override the derived one (e.g. `synthetic.series-count`). */
+  readonly flag?: string;
+}
+
+/** Where host files are read from (node_exporter's --path.procfs, --path.sysfs, --path.rootfs). */
+export interface HostPaths {
+  readonly procfs: string;
+  readonly sysfs: string;
+  readonly rootfs: string;
+}
+
+export interface CollectContext<M extends Record<string, MetricSpec>> {
+  readonly metrics: { readonly [K in keyof M]: MetricHandle<M[K]> };
+  /** Aborted at the collector's timeout: stop work and return. */
+  readonly signal: AbortSignal;
+  /** This collector's options, resolved from flags, environment and the config file. */
+  readonly options: Readonly<Record<string, unknown>>;
+  readonly paths: HostPaths;
+}
+
+/** Thrown (or returned as a reason) when there is nothing to report on this machine: logged quietly. */
+export class NoDataError extends Error {
+  override readonly name = 'NoDataError';
+}
+
+export interface CollectorDefinition<M extends Record<string, MetricSpec> = Record<string, MetricSpec>> {
+  /** `[a-z0-9_]+`; gives `--collector.NAME` / `--no-collector.NAME`. */
+  readonly name: string;
+  readonly defaultEnabled?: boolean;
+  readonly intervalMs?: number;
+  readonly timeoutMs?: number;
+  readonly help?: string;
+  readonly options?: Readonly<Record<string, CollectorOption>>;
+  readonly metrics: M;
+  collect(ctx: CollectContext<M>): void | Promise<void>;
+}
+
+/** Declares a collector; the file's default export. Types the `metrics` handles from the specs. */
+export function defineCollector<M extends Record<string, MetricSpec>>(def: CollectorDefinition<M>): CollectorDefinition<M> {
+  return def;
+}

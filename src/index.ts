@@ -1,0 +1,29 @@
+/**
+ * atomic-exporter's public API: prom-client's metric types and Registry on shared memory.
+ * Everything else under src/ is internal.
+ */
+export { Registry, register, type Cardinality, type RegisteredMetric, type RegistryContentType } from './registry.js';
+export { Counter, type CounterChild, type CounterConfiguration } from './metrics/counter.js';
+export { Gauge, type GaugeChild, type GaugeConfiguration } from './metrics/gauge.js';
+export { Histogram, DEFAULT_BUCKETS, type HistogramChild, type HistogramConfiguration } from './metrics/histogram.js';
+export { Summary, DEFAULT_PERCENTILES, type SummaryChild, type SummaryConfiguration } from './metrics/summary.js';
+export type { LabelValues } from './metrics/labels.js';
+export type { MetricConfiguration, MetricObjectWithValues, MetricValue } from './metrics/metric.js';
+export { isValidLabelName, isValidMetricName } from './metrics/validate.js';
+export type { StoreHandle } from './store/store.js';
+export { RELATIVE_ERROR as SUMMARY_RELATIVE_ERROR } from './store/sketch.js';
+export { TEXT_CONTENT_TYPE, renderText, renderTextChunks } from './exposition/text.js';
+export { OPENMETRICS_CONTENT_TYPE, renderOpenMetrics, renderOpenMetricsChunks } from './exposition/openmetrics.js';
+export type { FamilySnapshot, MetricType } from './exposition/snapshot.js';
+
+/** prom-client's names for the content types. */
+export { TEXT_CONTENT_TYPE as prometheusContentType, OPENMETRICS_CONTENT_TYPE as openMetricsContentType } from './exposition/index.js';
+export {
+  defineCollector,
+  NoDataError,
+  type CollectorDefinition,
+  type CollectContext,
+  type CollectorOption,
+  type HostPaths,
+  type MetricSpec,
+} from './collector/define.js';

@@ -1,0 +1,200 @@
+import { DEFAULT_SERIES_LIMIT } from '../store/layout.js';
+import { snapshotFamily, viewOf } from '../store/snapshot.js';
+import { DROPPED, Store, type FamilyDefinition, type SeriesRef } from '../store/store.js';
+import type { FamilySnapshot } from '../exposition/snapshot.js';
+import { LabelCodec, parseLabelText, type LabelValues } from './labels.js';
+import { checkConstLabels, checkHelp, checkLabelNames, checkMetricName, checkPositiveInteger } from './validate.js';
+
+/** What a Registry needs of a metric; implemented by every metric type. */
+export interface RegistrableMetric {
+  readonly name: string;
+  readonly store: Store;
+  readonly familyId: number;
+  /** prom-client's `collect` hook, run before each render. */
+  runCollect(): Promise<void>;
+}
+
+/** What a registry offers a metric being constructed: the store its values live in. */
+export interface MetricHost {
+  readonly store: Store;
+  registerMetric(metric: RegistrableMetric): void;
+}
+
+/** prom-client's options common to every metric type, plus ours. */
+export interface MetricConfiguration<T extends string> {
+  name: string;
+  help: string;
+  labelNames?: readonly T[];
+  /** Registries to register in; the first one holds the values. Default: the global registry. */
+  registers?: MetricHost[];
+  /** Labels with a fixed value for every series (client_golang's ConstLabels). */
+  constLabels?: Record<string, string | number>;
+  /** Series limit: past it new series are dropped and counted. */
+  maxSeries?: number;
+  /** Called before each render, like prom-client's (may be async). */
+  collect?: (this: never) => void | Promise<void>;
+  /** Accepted for prom-client compatibility; threads share memory, so there is nothing to aggregate. */
+  aggregator?: string;
+}
+
+/** prom-client's `get()` result. */
+export interface MetricValue<T extends string> {
+  value: number;
+  labels: Partial<Record<T | 'le' | 'quantile', string | number>>;
+  metricName?: string;
+}
+export interface MetricObjectWithValues<T extends string> {
+  name: string;
+  help: string;
+  type: string;
+  values: MetricValue<T>[];
+  aggregator: string;
+}
+
+let defaultHost: MetricHost | undefined;
+/** Set by registry.ts: the global registry metrics join when `registers` is not given. */
+export function setDefaultHost(host: MetricHost): void {
+  defaultHost = host;
+}
+
+/**
+ * The shared part of every metric type: validation, binding to a family in the store, and the
+ * per-thread cache from label values to series.
+ */
+export abstract class Metric<T extends string = string> implements RegistrableMetric {
+  readonly name: string;
+  readonly help: string;
+  readonly labelNames: readonly T[];
+  readonly store: Store;
+  readonly familyId: number;
+  protected readonly codec: LabelCodec;
+  protected readonly definition: FamilyDefinition;
+  readonly #seriesLimit: number;
+  readonly #cache = new Map<string, SeriesRef>();
+  readonly #collect: (() => void | Promise<void>) | undefined;
+  readonly #aggregator: string;
+
+  protected constructor(
+    config: MetricConfiguration<T>,
+    type: FamilyDefinition['type'],
+    reserved: readonly string[],
+    extra: (name: string) => Pick<FamilyDefinition, 'cellWidth' | 'sketchWidth' | 'buckets' | 'percentiles' | 'maxAgeSeconds' | 'ageBuckets'>,
+  ) {
+    if (typeof config !== 'object' || config === null) throw new TypeError('Metric options must be an object');
+    const name = checkMetricName(config.name);
+    const help = checkHelp(name, config.help);
+    const labelNames = checkLabelNames(name, config.labelNames, reserved) as T[];
+    const constLabels = checkConstLabels(name, config.constLabels, labelNames, reserved);
+    this.#seriesLimit = checkPositiveInteger(name, 'maxSeries', config.maxSeries, DEFAULT_SERIES_LIMIT);
+    this.name = name;
+    this.help = help;
+    this.labelNames = labelNames;
+    this.codec = new LabelCodec(name, labelNames);
+    this.#collect = config.collect as (() => void | Promise<void>) | undefined;
+    this.#aggregator = config.aggregator ?? 'sum';
+    this.definition = { name, help, type, labelNames, constLabels, seriesLimit: this.#seriesLimit, ...extra(name) };
+
+    const registers = config.registers ?? (defaultHost ? [defaultHost] : []);
+    // The first registry holds the values; others render them from there.
+    this.store = registers[0]?.store ?? Store.create();
+    this.familyId = this.store.declareFamily(this.definition);
+    for (const r of registers) r.registerMetric(this);
+    // prom-client shows a metric without labels from the start, at zero.
+    if (labelNames.length === 0) this.ref(undefined);
+  }
+
+  async runCollect(): Promise<void> {
+    if (this.#collect) await this.#collect.call(this as never);
+  }
+
+  /** The series for these labels, created if needed; DROPPED past the series limit. */
+  protected ref(labels: LabelValues<T> | undefined): SeriesRef {
+    const key = this.codec.keyOf(labels);
+    if (key !== undefined) {
+      const ref = this.#cache.get(key);
+      if (ref !== undefined) {
+        if (ref === DROPPED) {
+          this.store.countDrop(this.familyId);
+          return DROPPED;
+        }
+        if (this.store.isCurrent(ref)) return ref;
+      }
+    }
+    return this.#resolve(key, labels);
+  }
+
+  #resolve(key: string | undefined, labels: LabelValues<T> | undefined): SeriesRef {
+    const ref = this.store.resolve(this.familyId, this.codec.textOf(labels));
+    if (key !== undefined) {
+      // Entries for series that other threads removed are only replaced when touched again;
+      // bound the cache so label churn cannot grow it without limit.
+      if (this.#cache.size >= 2 * this.#seriesLimit) this.#cache.clear();
+      this.#cache.set(key, ref);
+    }
+    return ref;
+  }
+
+  /** Positional or object labels, as prom-client's `labels()` and `remove()` take them. */
+  protected labelsFrom(args: readonly unknown[]): LabelValues<T> {
+    if (args.length === 1 && typeof args[0] === 'object' && args[0] !== null) {
+      const labels = args[0] as LabelValues<T>;
+      this.codec.check(labels);
+      return labels;
+    }
+    return this.codec.fromPositional(args as (string | number)[]) as LabelValues<T>;
+  }
+
+  /** Removes the series with these labels (positional or an object), as prom-client does. */
+  remove(...args: (string | number | LabelValues<T>)[]): void {
+    const labels = this.labelsFrom(args);
+    const key = this.codec.keyOf(labels);
+    if (key !== undefined) this.#cache.delete(key);
+    this.store.remove(this.familyId, this.codec.textOf(labels));
+  }
+
+  /** Removes every series; a metric without labels starts again at zero. */
+  reset(): void {
+    this.#cache.clear();
+    this.store.removeAll(this.familyId);
+    if (this.labelNames.length === 0) this.ref(undefined);
+  }
+
+  /** A point-in-time snapshot of this metric's family. */
+  snapshot(): FamilySnapshot {
+    return snapshotFamily(viewOf(this.store), this.familyId);
+  }
+
+  /** prom-client's `get()`: the current values as objects. */
+  async get(): Promise<MetricObjectWithValues<T>> {
+    await this.runCollect();
+    const s = this.snapshot();
+    const values: MetricValue<T>[] = [];
+    const labelsOf = (i: number) => parseLabelText(s.labelTexts[i]!) as MetricValue<T>['labels'];
+    for (let i = 0; i < s.labelTexts.length; i++) {
+      if (s.values) values.push({ value: s.values[i]!, labels: labelsOf(i) });
+      if (s.buckets && s.bounds) {
+        const width = s.bounds.length + 1;
+        for (let b = 0; b < width; b++) {
+          const le = b < s.bounds.length ? s.bounds[b]! : '+Inf';
+          values.push({ value: s.buckets[i * width + b]!, labels: { ...labelsOf(i), le }, metricName: `${this.name}_bucket` });
+        }
+      }
+      if (s.quantiles && s.quantileValues) {
+        for (let q = 0; q < s.quantiles.length; q++) {
+          values.push({ value: s.quantileValues[i * s.quantiles.length + q]!, labels: { ...labelsOf(i), quantile: s.quantiles[q]! } });
+        }
+      }
+      if (s.sums && s.counts) {
+        values.push({ value: s.sums[i]!, labels: labelsOf(i), metricName: `${this.name}_sum` });
+        values.push({ value: s.counts[i]!, labels: labelsOf(i), metricName: `${this.name}_count` });
+      }
+    }
+    return { name: this.name, help: this.help, type: this.definition.type, values, aggregator: this.#aggregator };
+  }
+}
+
+/** Splits prom-client's overloaded `(labels?, value?)` / `(value?)` arguments. */
+export function splitArgs<T extends string>(a: LabelValues<T> | number | undefined, b: number | undefined, fallback: number | undefined): [LabelValues<T> | undefined, number | undefined] {
+  if (typeof a === 'object' && a !== null) return [a, b ?? fallback];
+  return [undefined, (a as number | undefined) ?? fallback];
+}

@@ -1,0 +1,258 @@
+import { formatLabelPairs } from './exposition/escape.js';
+import { OPENMETRICS_CONTENT_TYPE, renderOpenMetrics } from './exposition/openmetrics.js';
+import type { FamilySnapshot } from './exposition/snapshot.js';
+import { TEXT_CONTENT_TYPE, renderText } from './exposition/text.js';
+import type { LabelValues } from './metrics/labels.js';
+import { setDefaultHost, type MetricHost, type MetricObjectWithValues, type RegistrableMetric } from './metrics/metric.js';
+import { checkLabelNames } from './metrics/validate.js';
+import { snapshotFamily, viewOf, type StoreView } from './store/snapshot.js';
+import { Store, type StoreHandle } from './store/store.js';
+
+export type RegistryContentType = typeof TEXT_CONTENT_TYPE | typeof OPENMETRICS_CONTENT_TYPE;
+
+/** A metric as a registry holds it: anything with a family in a store, and prom-client's methods. */
+export interface RegisteredMetric extends RegistrableMetric {
+  reset(): void;
+  get(): Promise<MetricObjectWithValues<string>>;
+}
+
+/** Per-metric cardinality, for self-metrics. */
+export interface Cardinality {
+  metric: string;
+  series: number;
+  dropped: number;
+}
+
+const DROPPED_FAMILY = 'atomic_exporter_series_dropped_total';
+
+/**
+ * A set of metrics rendered together, with prom-client's Registry API.
+ *
+ * A registry owns a store (shared memory). `share()` gives a handle for another thread and
+ * `Registry.attach(handle)` there returns a registry on the same store: metrics declared there
+ * with the same definition bind to the same families, and families declared only there are
+ * rendered here too.
+ */
+export class Registry implements MetricHost {
+  static readonly PROMETHEUS_CONTENT_TYPE = TEXT_CONTENT_TYPE;
+  static readonly OPENMETRICS_CONTENT_TYPE = OPENMETRICS_CONTENT_TYPE;
+
+  #store: Store | undefined;
+  #metrics = new Map<string, RegisteredMetric>();
+  /** Other registries' stores whose worker-declared families this one renders too (merge). */
+  #sources: Registry[] = [];
+  #contentType: RegistryContentType;
+  #defaultLabels: Record<string, string> = {};
+
+  constructor(contentType: RegistryContentType = TEXT_CONTENT_TYPE) {
+    this.#contentType = Registry.#checkContentType(contentType);
+  }
+
+  static #checkContentType(t: string): RegistryContentType {
+    if (t !== TEXT_CONTENT_TYPE && t !== OPENMETRICS_CONTENT_TYPE) throw new TypeError(`Content type ${t} is unsupported`);
+    return t;
+  }
+
+  /** The shared store this registry's metrics live in (created on first use). */
+  get store(): Store {
+    this.#store ??= Store.create();
+    return this.#store;
+  }
+
+  get contentType(): RegistryContentType {
+    return this.#contentType;
+  }
+
+  setContentType(t: RegistryContentType): void {
+    this.#contentType = Registry.#checkContentType(t);
+  }
+
+  /** A handle to post to a worker thread; `Registry.attach(handle)` there maps the same store. */
+  share(): StoreHandle {
+    return this.store.share();
+  }
+
+  static attach(handle: StoreHandle, contentType?: RegistryContentType): Registry {
+    const r = new Registry(contentType);
+    r.#store = Store.attach(handle);
+    return r;
+  }
+
+  /**
+   * Tells the store that a thread which wrote to it has ended, so its shard can be reused.
+   * Its values stay counted.
+   */
+  releaseThread(threadId: number): void {
+    this.#store?.releaseThread(threadId);
+  }
+
+  registerMetric(metric: RegistrableMetric): void {
+    const existing = this.#metrics.get(metric.name);
+    if (existing === metric) return;
+    if (existing) throw new Error(`A metric with the name ${metric.name} has already been registered.`);
+    this.#metrics.set(metric.name, metric as RegisteredMetric);
+  }
+
+  getSingleMetric(name: string): RegisteredMetric | undefined {
+    return this.#metrics.get(name);
+  }
+
+  getMetricsAsArray(): RegisteredMetric[] {
+    return [...this.#metrics.values()];
+  }
+
+  removeSingleMetric(name: string): void {
+    const m = this.#metrics.get(name);
+    if (!m) return;
+    this.#metrics.delete(name);
+    if (m.store === this.#store) m.store.retireFamily(m.familyId);
+  }
+
+  clear(): void {
+    for (const name of [...this.#metrics.keys()]) this.removeSingleMetric(name);
+    const store = this.#store;
+    if (store) for (let f = 0; f < store.familyCount(); f++) if (!store.isRetired(f)) store.retireFamily(f);
+    this.#defaultLabels = {};
+  }
+
+  resetMetrics(): void {
+    for (const m of this.#metrics.values()) m.reset();
+  }
+
+  /** Labels added to every series that does not already have a label of that name. */
+  setDefaultLabels(labels: LabelValues): void {
+    const out: Record<string, string> = {};
+    for (const [k, v] of Object.entries(labels)) {
+      checkLabelNames('default labels', [k], []);
+      out[k] = String(v);
+    }
+    this.#defaultLabels = out;
+  }
+
+  /**
+   * Snapshots of every family: this registry's metrics, then families that other threads
+   * declared in its store (or in the stores of merged registries).
+   */
+  async snapshots(): Promise<FamilySnapshot[]> {
+    await Promise.all([...this.#allMetrics()].map((m) => m.runCollect()));
+    return this.snapshotsNow();
+  }
+
+  /** The same without running `collect` hooks: synchronous, for callers that must not wait. */
+  snapshotsNow(): FamilySnapshot[] {
+    const nowMs = Date.now();
+    const views = new Map<Store, StoreView>();
+    const viewFor = (s: Store): StoreView => {
+      let v = views.get(s);
+      if (!v) views.set(s, (v = viewOf(s, nowMs)));
+      return v;
+    };
+    const out: FamilySnapshot[] = [];
+    const seen = new Set<string>();
+    const dropped: Cardinality[] = [];
+    const add = (store: Store, f: number): void => {
+      const def = store.family(f);
+      seen.add(def.name);
+      out.push(snapshotFamily(viewFor(store), f, this.#defaultLabelText(def.labelNames, Object.keys(def.constLabels))));
+      const d = store.familyDropped(f);
+      if (d > 0) dropped.push({ metric: def.name, series: store.familyLiveSeries(f), dropped: d });
+    };
+    for (const m of this.#allMetrics()) add(m.store, m.familyId);
+    for (const store of this.#stores()) {
+      const n = store.familyCount();
+      for (let f = 0; f < n; f++) {
+        if (store.isRetired(f) || seen.has(store.family(f).name)) continue;
+        add(store, f);
+      }
+    }
+    if (dropped.length > 0 && !seen.has(DROPPED_FAMILY)) out.push(droppedFamily(dropped));
+    return out;
+  }
+
+  /** Series and drops per metric (for the exporter's self-metrics). */
+  cardinality(): Cardinality[] {
+    const out: Cardinality[] = [];
+    const seen = new Set<string>();
+    const add = (store: Store, f: number): void => {
+      const name = store.family(f).name;
+      if (seen.has(name)) return;
+      seen.add(name);
+      out.push({ metric: name, series: store.familyLiveSeries(f), dropped: store.familyDropped(f) });
+    };
+    for (const m of this.#allMetrics()) add(m.store, m.familyId);
+    for (const store of this.#stores()) for (let f = 0; f < store.familyCount(); f++) if (!store.isRetired(f)) add(store, f);
+    return out;
+  }
+
+  *#allMetrics(): Iterable<RegisteredMetric> {
+    yield* this.#metrics.values();
+    for (const r of this.#sources) yield* r.#allMetrics();
+  }
+
+  *#stores(): Iterable<Store> {
+    if (this.#store) yield this.#store;
+    for (const r of this.#sources) yield* r.#stores();
+  }
+
+  #defaultLabelText(labelNames: readonly string[], constNames: readonly string[]): string {
+    const names: string[] = [];
+    const values: string[] = [];
+    for (const [k, v] of Object.entries(this.#defaultLabels)) {
+      if (labelNames.includes(k) || constNames.includes(k)) continue;
+      names.push(k);
+      values.push(v);
+    }
+    return formatLabelPairs(names, values);
+  }
+
+  /** The exposition of every metric, in this registry's content type. */
+  async metrics(): Promise<string> {
+    return this.render(await this.snapshots(), this.#contentType);
+  }
+
+  render(families: Iterable<FamilySnapshot>, contentType: RegistryContentType = this.#contentType): string {
+    return contentType === OPENMETRICS_CONTENT_TYPE ? renderOpenMetrics(families) : renderText(families);
+  }
+
+  async getSingleMetricAsString(name: string): Promise<string> {
+    const m = this.#metrics.get(name);
+    if (!m) throw new Error(`No metric named "${name}" in this registry`);
+    await m.runCollect();
+    return this.render([snapshotFamily(viewOf(m.store), m.familyId, '')]);
+  }
+
+  async getMetricsAsJSON(): Promise<MetricObjectWithValues<string>[]> {
+    return Promise.all([...this.#metrics.values()].map((m) => m.get()));
+  }
+
+  /**
+   * A registry rendering all of these (prom-client's `Registry.merge`). Names must be unique
+   * across them.
+   */
+  static merge(registers: Registry[]): Registry {
+    const merged = new Registry(registers[0]?.contentType);
+    const names = new Set<string>();
+    for (const r of registers) {
+      for (const m of r.#metrics.values()) {
+        if (names.has(m.name)) throw new Error(`Metric with name ${m.name} already exists in another merged registry`);
+        names.add(m.name);
+      }
+    }
+    merged.#sources = [...registers];
+    return merged;
+  }
+}
+
+function droppedFamily(rows: Cardinality[]): FamilySnapshot {
+  return {
+    name: DROPPED_FAMILY,
+    help: 'Updates refused because the metric reached its series limit (maxSeries); each would have created a new series.',
+    type: 'counter',
+    labelTexts: rows.map((r) => formatLabelPairs(['metric'], [r.metric])),
+    values: Float64Array.from(rows, (r) => r.dropped),
+  };
+}
+
+/** The global registry, which metrics join when `registers` is not given (as in prom-client). */
+export const register = new Registry();
+setDefaultHost(register);

@@ -1,0 +1,104 @@
+/**
+ * Every offset, field and limit of the shared store, in one place.
+ *
+ * The store is a handful of SharedArrayBuffers that every thread maps the same way. Keeping the
+ * numbers here (and nowhere else) is what lets a reader in one thread trust what a writer in
+ * another thread laid out.
+ */
+
+/** Slots of the `meta` Int32Array header. */
+export const enum Meta {
+  /** Structural lock (series/family creation and removal). 0 = free, else owner's threadId + 1. */
+  Lock = 0,
+  FamilyCount = 1,
+  /** High-water mark of series rows; rows below it are initialised (live or free). */
+  RowCount = 2,
+  /** Next unallocated value cell (Float64 index, shared by the common area and every shard). */
+  NextCell = 3,
+  /** Bytes used in the arena (label keys and family definitions). */
+  ArenaUsed = 4,
+  /** log2 of the number of hash buckets. */
+  HashBits = 5,
+  /** Next unallocated Int32 of the summary-sketch area. */
+  SketchUsed = 6,
+  /** Bumped on every structural change, so a render can be reused while nothing changed. */
+  StructureVersion = 7,
+  /** First of MAX_SHARDS owner words: 0 = free, else the owning threadId + 1. */
+  ShardOwnerBase = 16,
+}
+
+/** Per-thread value shards. Shard 0 belongs to the thread that created the store. */
+export const MAX_SHARDS = 32;
+/** Shard ever-claimed flags (a render only sums shards that were ever written). */
+export const SHARD_EVER_BASE = Meta.ShardOwnerBase + MAX_SHARDS;
+export const HEADER_INTS = SHARD_EVER_BASE + MAX_SHARDS;
+
+/** Fields of one family entry, right after the header. */
+export const enum Fam {
+  DefOffset = 0,
+  DefLength = 1,
+  /** Float64 cells per series. */
+  CellWidth = 2,
+  /** Int32 sketch words per series (summaries only). */
+  SketchWidth = 3,
+  SeriesLimit = 4,
+  LiveSeries = 5,
+  /** Series creations refused because of SeriesLimit. */
+  Dropped = 6,
+  /** Free-row queue (FIFO, linked through Row.Next), row index + 1; 0 = empty. */
+  FreeHead = 7,
+  FreeTail = 8,
+  /** 1 once the family was removed from its registry: skipped by name lookups and renders. */
+  Retired = 9,
+}
+export const FAMILY_FIELDS = 10;
+export const MAX_FAMILIES = 16384;
+export const META_INTS = HEADER_INTS + MAX_FAMILIES * FAMILY_FIELDS;
+
+/** Fields of one series row in the `rows` Int32Array. */
+export const enum Row {
+  Family = 0,
+  KeyOffset = 1,
+  KeyLength = 2,
+  KeyCapacity = 3,
+  /**
+   * Generation: odd while the row is live, even while it is free. Bumped on creation and
+   * removal, so a thread's cached reference (which remembers the generation) notices reuse.
+   */
+  Gen = 4,
+  Cell = 5,
+  /** Hash-chain link while live, free-queue link while free (row index + 1; 0 = none). */
+  Next = 6,
+  /** Seconds since the store's creation at which the row was freed (quarantine). */
+  FreedAt = 7,
+  Sketch = 8,
+}
+export const ROW_FIELDS = 9;
+
+/** Rows are addressed by 24 bits in a thread's cache reference; the generation takes 7 more. */
+export const MAX_ROWS = 1 << 24;
+export const REF_ROW_MASK = 0xffffff;
+export const REF_GEN_SHIFT = 24;
+export const REF_GEN_MASK = 0x7f;
+
+/**
+ * A freed row is reused only after this long, so a writer that checked the generation a
+ * moment before the removal cannot land its write in the next series to use the row.
+ */
+export const ROW_QUARANTINE_SECONDS = 2;
+
+/** Virtual reservations; memory is committed only as the store grows and pages are touched. */
+export const MAX_ROW_BYTES = MAX_ROWS * ROW_FIELDS * 4;
+export const MAX_CELL_BYTES = 2 ** 32;
+export const MAX_ARENA_BYTES = 2 ** 32;
+export const MAX_HASH_BYTES = 2 ** 28;
+export const MAX_SKETCH_BYTES = 2 ** 32;
+
+export const INITIAL_ROWS = 1024;
+export const INITIAL_CELLS = 4096;
+export const INITIAL_ARENA_BYTES = 64 * 1024;
+export const INITIAL_HASH_BITS = 12;
+export const INITIAL_SKETCH_INTS = 0;
+
+/** Default per-metric series limit: generous, but a bound. */
+export const DEFAULT_SERIES_LIMIT = 1_000_000;

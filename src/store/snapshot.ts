@@ -1,0 +1,97 @@
+import { formatLabelPairs } from '../exposition/escape.js';
+import type { FamilySnapshot } from '../exposition/snapshot.js';
+import { BINS, quantilesAt } from './sketch.js';
+import type { FamilyDefinition, Store } from './store.js';
+
+/** The rows of a store grouped by family, computed once per render and shared by its families. */
+export interface StoreView {
+  readonly store: Store;
+  readonly start: Int32Array;
+  readonly order: Int32Array;
+  readonly shards: readonly Float64Array[];
+  readonly arena: Buffer;
+  readonly nowMs: number;
+}
+
+export function viewOf(store: Store, nowMs = Date.now()): StoreView {
+  const { start, order } = store.rowsByFamily();
+  return { store, start, order, shards: store.activeShards(), arena: store.arenaBuffer(), nowMs };
+}
+
+/** The summary window slot at `nowMs`: the same arithmetic writers use to pick their bucket. */
+export function summarySlot(def: FamilyDefinition, createdAtMs: number, nowMs: number): number {
+  if (def.maxAgeSeconds === undefined) return 0;
+  const period = (def.maxAgeSeconds * 1000) / (def.ageBuckets ?? 1);
+  return Math.floor((nowMs - createdAtMs) / period);
+}
+
+export function effectiveAgeBuckets(def: FamilyDefinition): number {
+  return def.maxAgeSeconds === undefined ? 1 : (def.ageBuckets ?? 1);
+}
+
+/**
+ * Copies one family out of shared memory into a FamilySnapshot. `prefix` is label text that
+ * comes before each series' own labels (default labels, const labels).
+ */
+export function snapshotFamily(view: StoreView, f: number, defaultLabelText = ''): FamilySnapshot {
+  const { store, shards, arena } = view;
+  const def = store.family(f);
+  const from = view.start[f] ?? 0;
+  const to = view.start[f + 1] ?? from;
+  const n = to - from;
+  const constText = formatLabelPairs(Object.keys(def.constLabels), Object.values(def.constLabels));
+  const prefix = defaultLabelText && constText ? defaultLabelText + ',' + constText : defaultLabelText || constText;
+  const labelTexts: string[] = new Array<string>(n);
+  for (let i = 0; i < n; i++) {
+    const own = store.labelTextOf(view.order[from + i]!, arena);
+    labelTexts[i] = prefix === '' ? own : own === '' ? prefix : prefix + ',' + own;
+  }
+  const base = { name: def.name, help: def.help, type: def.type, labelTexts };
+  const read = (cell: number): number => store.read(cell, shards);
+  switch (def.type) {
+    case 'counter':
+    case 'gauge': {
+      const values = new Float64Array(n);
+      for (let i = 0; i < n; i++) values[i] = read(store.rowCell(view.order[from + i]!));
+      return { ...base, values };
+    }
+    case 'histogram': {
+      const bounds = def.buckets ?? [];
+      const width = bounds.length + 1;
+      const buckets = new Float64Array(n * width);
+      const sums = new Float64Array(n);
+      const counts = new Float64Array(n);
+      for (let i = 0; i < n; i++) {
+        const cell = store.rowCell(view.order[from + i]!);
+        sums[i] = read(cell);
+        // Buckets are stored per bucket and made cumulative here, and the count is the last
+        // cumulative value: `+Inf == _count` and monotone buckets hold in every render, even
+        // while writers are mid-observation.
+        let acc = 0;
+        for (let b = 0; b < width; b++) {
+          acc += read(cell + 1 + b);
+          buckets[i * width + b] = acc;
+        }
+        counts[i] = acc;
+      }
+      return { ...base, bounds, buckets, sums, counts };
+    }
+    case 'summary': {
+      const quantiles = def.percentiles ?? [];
+      const quantileValues = new Float64Array(n * quantiles.length);
+      const sums = new Float64Array(n);
+      const counts = new Float64Array(n);
+      const merged = new Float64Array(BINS);
+      const ageBuckets = effectiveAgeBuckets(def);
+      const slot = summarySlot(def, store.createdAtMs, view.nowMs);
+      for (let i = 0; i < n; i++) {
+        const row = view.order[from + i]!;
+        const cell = store.rowCell(row);
+        sums[i] = read(cell);
+        counts[i] = read(cell + 1);
+        quantilesAt(store.sketch, store.rowSketch(row), ageBuckets, slot, quantiles, quantileValues, i * quantiles.length, merged);
+      }
+      return { ...base, quantiles, quantileValues, sums, counts };
+    }
+  }
+}

@@ -1,0 +1,642 @@
+import { randomUUID } from 'node:crypto';
+import { threadId } from 'node:worker_threads';
+import {
+  DEFAULT_SERIES_LIMIT,
+  FAMILY_FIELDS,
+  Fam,
+  HEADER_INTS,
+  INITIAL_ARENA_BYTES,
+  INITIAL_CELLS,
+  INITIAL_HASH_BITS,
+  INITIAL_ROWS,
+  MAX_ARENA_BYTES,
+  MAX_CELL_BYTES,
+  MAX_FAMILIES,
+  MAX_HASH_BYTES,
+  MAX_ROWS,
+  MAX_ROW_BYTES,
+  MAX_SHARDS,
+  MAX_SKETCH_BYTES,
+  META_INTS,
+  Meta,
+  REF_GEN_MASK,
+  REF_GEN_SHIFT,
+  REF_ROW_MASK,
+  ROW_FIELDS,
+  ROW_QUARANTINE_SECONDS,
+  Row,
+  SHARD_EVER_BASE,
+} from './layout.js';
+import { breakLockOf, withLock } from './lock.js';
+import { atomicAddFloat, atomicStoreFloat } from './float-atomics.js';
+
+/** What defines a family; two threads declaring the same name must declare the same definition. */
+export interface FamilyDefinition {
+  readonly name: string;
+  readonly help: string;
+  readonly type: 'counter' | 'gauge' | 'histogram' | 'summary';
+  readonly labelNames: readonly string[];
+  readonly constLabels: Readonly<Record<string, string>>;
+  /** histogram: finite bounds, increasing. */
+  readonly buckets?: readonly number[];
+  /** summary */
+  readonly percentiles?: readonly number[];
+  readonly maxAgeSeconds?: number;
+  readonly ageBuckets?: number;
+  readonly seriesLimit: number;
+  /** Float64 cells per series. */
+  readonly cellWidth: number;
+  /** Int32 sketch words per series. */
+  readonly sketchWidth: number;
+}
+
+/** A plain object that survives `postMessage`: everything another thread needs to map the store. */
+export interface StoreHandle {
+  readonly kind: 'atomic-exporter/store';
+  readonly id: string;
+  readonly createdAtMs: number;
+  readonly meta: SharedArrayBuffer;
+  readonly rows: SharedArrayBuffer;
+  readonly hash: SharedArrayBuffer;
+  readonly arena: SharedArrayBuffer;
+  readonly common: SharedArrayBuffer;
+  readonly sketch: SharedArrayBuffer;
+  readonly shards: readonly SharedArrayBuffer[];
+}
+
+/** A reference to a live series as a thread caches it: generation and row packed in a Smi. */
+export type SeriesRef = number;
+export const DROPPED: SeriesRef = -1;
+
+const encoder = new TextEncoder();
+
+function growable(bytes: number, max: number): SharedArrayBuffer {
+  return new SharedArrayBuffer(bytes, { maxByteLength: max });
+}
+
+/** Grows a growable SAB to hold at least `bytes`, doubling to keep growth amortised. */
+function ensureBytes(buf: SharedArrayBuffer, bytes: number): void {
+  if (buf.byteLength >= bytes) return;
+  let next = Math.max(buf.byteLength * 2, 4096);
+  while (next < bytes) next *= 2;
+  next = Math.min(next, buf.maxByteLength);
+  if (next < bytes) throw new RangeError(`atomic-exporter: store area full (${bytes} bytes needed, ${buf.maxByteLength} reserved)`);
+  buf.grow(next);
+}
+
+function hashBytes(bytes: Uint8Array, len: number, familyId: number): number {
+  // FNV-1a, seeded with the family so equal label sets of different families spread out.
+  let h = (0x811c9dc5 ^ familyId) >>> 0;
+  for (let i = 0; i < len; i++) {
+    h ^= bytes[i]!;
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+/** Per-thread stores, by handle id: attaching twice in one thread yields one store (one shard). */
+const attached = new Map<string, Store>();
+
+/**
+ * The shared store: series, their label keys and their values, in SharedArrayBuffers that every
+ * thread maps. One instance per thread per store.
+ *
+ * Concurrency rules:
+ * - Values: a counter or histogram cell is written by one thread only, in that thread's shard
+ *   (plain Float64 adds: no contention, no RMW); a render sums the common area and every shard.
+ *   Gauges and mirrored counters live in the common area and are updated by CAS on their bits.
+ *   Threads beyond MAX_SHARDS fall back to CAS on the common area.
+ * - Structure (families, rows, the hash index, the arena) changes only under the lock; readers
+ *   never take it: a row is published by its generation becoming odd, after everything else in
+ *   it is written.
+ */
+export class Store {
+  readonly id: string;
+  readonly createdAtMs: number;
+  readonly meta: Int32Array;
+  readonly rows: Int32Array;
+  hash: Int32Array;
+  readonly arena: Uint8Array;
+  readonly common: Float64Array;
+  readonly commonBits: BigInt64Array;
+  readonly sketch: Int32Array;
+  readonly #buffers: Omit<StoreHandle, 'kind' | 'id' | 'createdAtMs' | 'shards'>;
+  #shardBuffers: SharedArrayBuffer[];
+  /** Views of every shard, index = shard number. */
+  shards: Float64Array[];
+  /** This thread's shard, or null when it writes through CAS on the common area. */
+  readonly own: Float64Array | null;
+  readonly ownIndex: number;
+  #families = new Map<number, FamilyDefinition>();
+  #familyIdsByName = new Map<string, number>();
+  #scratch = new Uint8Array(256);
+
+  private constructor(h: Omit<StoreHandle, 'kind'>, ownIndex: number) {
+    this.id = h.id;
+    this.createdAtMs = h.createdAtMs;
+    this.#buffers = h;
+    this.meta = new Int32Array(h.meta);
+    this.rows = new Int32Array(h.rows);
+    this.hash = new Int32Array(h.hash);
+    this.arena = new Uint8Array(h.arena);
+    this.common = new Float64Array(h.common);
+    this.commonBits = new BigInt64Array(h.common);
+    this.sketch = new Int32Array(h.sketch);
+    this.#shardBuffers = [...h.shards];
+    this.shards = this.#shardBuffers.map((b) => new Float64Array(b));
+    this.ownIndex = ownIndex;
+    this.own = ownIndex >= 0 ? this.shards[ownIndex]! : null;
+  }
+
+  /** A new store owned by this thread (its shard 0). */
+  static create(): Store {
+    const meta = new SharedArrayBuffer(META_INTS * 4);
+    const h = {
+      id: randomUUID(),
+      createdAtMs: Date.now(),
+      meta,
+      rows: growable(INITIAL_ROWS * ROW_FIELDS * 4, MAX_ROW_BYTES),
+      hash: growable((1 << INITIAL_HASH_BITS) * 4, MAX_HASH_BYTES),
+      arena: growable(INITIAL_ARENA_BYTES, MAX_ARENA_BYTES),
+      common: growable(INITIAL_CELLS * 8, MAX_CELL_BYTES),
+      sketch: growable(0, MAX_SKETCH_BYTES),
+      shards: [growable(INITIAL_CELLS * 8, MAX_CELL_BYTES)],
+    };
+    const m = new Int32Array(meta);
+    m[Meta.HashBits] = INITIAL_HASH_BITS;
+    m[Meta.ShardOwnerBase] = threadId + 1;
+    m[SHARD_EVER_BASE] = 1;
+    const store = new Store(h, 0);
+    attached.set(store.id, store);
+    return store;
+  }
+
+  /** Maps a store shared by another thread and claims a shard for this one. */
+  static attach(handle: StoreHandle): Store {
+    if (handle?.kind !== 'atomic-exporter/store') {
+      throw new TypeError('atomic-exporter: Registry.attach() needs the handle returned by registry.share()');
+    }
+    const existing = attached.get(handle.id);
+    if (existing) return existing;
+    const meta = new Int32Array(handle.meta);
+    let index = -1;
+    for (let k = 1; k < handle.shards.length; k++) {
+      if (Atomics.compareExchange(meta, Meta.ShardOwnerBase + k, 0, threadId + 1) === 0) {
+        Atomics.store(meta, SHARD_EVER_BASE + k, 1);
+        index = k;
+        break;
+      }
+    }
+    const store = new Store(handle, index);
+    attached.set(store.id, store);
+    return store;
+  }
+
+  /** The handle to post to another thread. Creates the other threads' shards on first use. */
+  share(): StoreHandle {
+    if (this.#shardBuffers.length < MAX_SHARDS) {
+      withLock(this.meta, () => {
+        const bytes = this.common.byteLength;
+        while (this.#shardBuffers.length < MAX_SHARDS) {
+          const b = growable(0, MAX_CELL_BYTES);
+          b.grow(bytes);
+          this.#shardBuffers.push(b);
+          this.shards.push(new Float64Array(b));
+        }
+      });
+    }
+    return { kind: 'atomic-exporter/store', id: this.id, createdAtMs: this.createdAtMs, ...this.#buffers, shards: [...this.#shardBuffers] };
+  }
+
+  /**
+   * Gives up the shards of a thread that has ended, so a new thread can claim them. Their
+   * values stay where they are and keep counting in every render: a counter written by a dead
+   * thread does not go backwards, and the next owner of the shard adds to it.
+   */
+  releaseThread(deadThreadId: number): void {
+    breakLockOf(this.meta, deadThreadId);
+    for (let k = 1; k < MAX_SHARDS; k++) {
+      Atomics.compareExchange(this.meta, Meta.ShardOwnerBase + k, deadThreadId + 1, 0);
+    }
+  }
+
+  /** Shards a render must sum: those ever claimed. */
+  activeShards(): Float64Array[] {
+    const out: Float64Array[] = [];
+    for (let k = 0; k < this.shards.length; k++) {
+      if (Atomics.load(this.meta, SHARD_EVER_BASE + k) !== 0) out.push(this.shards[k]!);
+    }
+    return out;
+  }
+
+  structureVersion(): number {
+    return Atomics.load(this.meta, Meta.StructureVersion);
+  }
+
+  // ---- families -------------------------------------------------------------------------
+
+  /**
+   * Binds this thread to the family of that name, declaring it if no thread has. Throws if
+   * another thread declared the name with a different definition.
+   */
+  declareFamily(def: FamilyDefinition): number {
+    const json = JSON.stringify(def);
+    const known = this.#familyIdsByName.get(def.name);
+    if (known !== undefined && !this.isRetired(known)) {
+      this.#checkSame(def, this.#families.get(known)!, json);
+      return known;
+    }
+    return withLock(this.meta, () => {
+      const count = this.meta[Meta.FamilyCount]!;
+      for (let f = 0; f < count; f++) {
+        if (this.isRetired(f)) continue;
+        const other = this.family(f);
+        if (other.name === def.name) {
+          this.#checkSame(def, other, json);
+          return f;
+        }
+      }
+      if (count >= MAX_FAMILIES) throw new RangeError(`atomic-exporter: more than ${MAX_FAMILIES} metric families in one registry`);
+      const bytes = encoder.encode(json);
+      const off = this.#arenaAlloc(bytes.length);
+      this.arena.set(bytes, off);
+      const base = HEADER_INTS + count * FAMILY_FIELDS;
+      this.meta[base + Fam.DefOffset] = off;
+      this.meta[base + Fam.DefLength] = bytes.length;
+      this.meta[base + Fam.CellWidth] = def.cellWidth;
+      this.meta[base + Fam.SketchWidth] = def.sketchWidth;
+      this.meta[base + Fam.SeriesLimit] = Math.min(def.seriesLimit || DEFAULT_SERIES_LIMIT, MAX_ROWS);
+      Atomics.store(this.meta, Meta.FamilyCount, count + 1);
+      Atomics.add(this.meta, Meta.StructureVersion, 1);
+      this.#families.set(count, def);
+      this.#familyIdsByName.set(def.name, count);
+      return count;
+    });
+  }
+
+  #checkSame(def: FamilyDefinition, other: FamilyDefinition, json: string): void {
+    if (JSON.stringify(other) !== json) {
+      throw new Error(
+        `atomic-exporter: metric "${def.name}" is already declared in this store with a different definition (${JSON.stringify(other)})`,
+      );
+    }
+  }
+
+  familyCount(): number {
+    return Atomics.load(this.meta, Meta.FamilyCount);
+  }
+
+  /** The definition of family `f`, decoded once per thread. */
+  family(f: number): FamilyDefinition {
+    let def = this.#families.get(f);
+    if (!def) {
+      const base = HEADER_INTS + f * FAMILY_FIELDS;
+      const off = this.meta[base + Fam.DefOffset]!;
+      const len = this.meta[base + Fam.DefLength]!;
+      def = JSON.parse(this.arenaBuffer().toString('utf8', off, off + len)) as FamilyDefinition;
+      this.#families.set(f, def);
+      if (!this.isRetired(f)) this.#familyIdsByName.set(def.name, f);
+    }
+    return def;
+  }
+
+  isRetired(f: number): boolean {
+    return Atomics.load(this.meta, HEADER_INTS + f * FAMILY_FIELDS + Fam.Retired) !== 0;
+  }
+
+  /**
+   * Removes a family for good (registry.removeSingleMetric / clear): its series go, and its
+   * name may be declared again, with another definition.
+   */
+  retireFamily(f: number): void {
+    this.removeAll(f);
+    Atomics.store(this.meta, HEADER_INTS + f * FAMILY_FIELDS + Fam.Retired, 1);
+    Atomics.add(this.meta, Meta.StructureVersion, 1);
+    const def = this.#families.get(f);
+    if (def && this.#familyIdsByName.get(def.name) === f) this.#familyIdsByName.delete(def.name);
+  }
+
+  /** Counts an update refused by the series limit. */
+  countDrop(f: number): void {
+    Atomics.add(this.meta, HEADER_INTS + f * FAMILY_FIELDS + Fam.Dropped, 1);
+  }
+
+  familyLiveSeries(f: number): number {
+    return Atomics.load(this.meta, HEADER_INTS + f * FAMILY_FIELDS + Fam.LiveSeries);
+  }
+
+  familyDropped(f: number): number {
+    return Atomics.load(this.meta, HEADER_INTS + f * FAMILY_FIELDS + Fam.Dropped);
+  }
+
+  // ---- series ---------------------------------------------------------------------------
+
+  /** Whether a cached reference still names the live series it was resolved to. */
+  isCurrent(ref: SeriesRef): boolean {
+    const row = ref & REF_ROW_MASK;
+    return (Atomics.load(this.rows, row * ROW_FIELDS + Row.Gen) & REF_GEN_MASK) === ref >>> REF_GEN_SHIFT;
+  }
+
+  cellOf(ref: SeriesRef): number {
+    return this.rows[(ref & REF_ROW_MASK) * ROW_FIELDS + Row.Cell]!;
+  }
+
+  sketchOf(ref: SeriesRef): number {
+    return this.rows[(ref & REF_ROW_MASK) * ROW_FIELDS + Row.Sketch]!;
+  }
+
+  /**
+   * The series of family `f` whose exposition label text is `labelText`, created if absent.
+   * Returns DROPPED when creating it would exceed the family's series limit.
+   */
+  resolve(f: number, labelText: string): SeriesRef {
+    const key = this.#encodeKey(labelText);
+    return withLock(this.meta, () => {
+      const found = this.#find(f, key.bytes, key.length);
+      if (found >= 0) return this.#refOf(found);
+      const fam = HEADER_INTS + f * FAMILY_FIELDS;
+      if (this.meta[fam + Fam.LiveSeries]! >= this.meta[fam + Fam.SeriesLimit]!) {
+        Atomics.add(this.meta, fam + Fam.Dropped, 1);
+        return DROPPED;
+      }
+      const row = this.#allocRow(f, key.bytes, key.length);
+      return this.#refOf(row);
+    });
+  }
+
+  /** Removes one series; a no-op if it is already gone. */
+  remove(f: number, labelText: string): void {
+    const key = this.#encodeKey(labelText);
+    withLock(this.meta, () => {
+      const row = this.#find(f, key.bytes, key.length);
+      if (row >= 0) this.#freeRow(f, row);
+    });
+  }
+
+  /** Removes every series of family `f`. */
+  removeAll(f: number): void {
+    withLock(this.meta, () => {
+      const n = this.meta[Meta.RowCount]!;
+      for (let row = 0; row < n; row++) {
+        const r = row * ROW_FIELDS;
+        if (this.rows[r + Row.Family] === f && (this.rows[r + Row.Gen]! & 1) === 1) this.#freeRow(f, row);
+      }
+    });
+  }
+
+  #refOf(row: number): SeriesRef {
+    return (((this.rows[row * ROW_FIELDS + Row.Gen]! & REF_GEN_MASK) << REF_GEN_SHIFT) | row) >>> 0;
+  }
+
+  #encodeKey(labelText: string): { bytes: Uint8Array; length: number } {
+    // Worst case 3 bytes per UTF-16 unit.
+    if (this.#scratch.length < labelText.length * 3) this.#scratch = new Uint8Array(labelText.length * 3);
+    const { written } = encoder.encodeInto(labelText, this.#scratch);
+    return { bytes: this.#scratch, length: written };
+  }
+
+  #bucketOf(h: number): number {
+    return h & ((1 << this.meta[Meta.HashBits]!) - 1);
+  }
+
+  #find(f: number, key: Uint8Array, len: number): number {
+    let link = this.hash[this.#bucketOf(hashBytes(key, len, f))]!;
+    while (link !== 0) {
+      const row = link - 1;
+      const r = row * ROW_FIELDS;
+      if (this.rows[r + Row.Family] === f && this.rows[r + Row.KeyLength] === len) {
+        const off = this.rows[r + Row.KeyOffset]!;
+        let same = true;
+        for (let i = 0; i < len; i++) {
+          if (this.arena[off + i] !== key[i]) {
+            same = false;
+            break;
+          }
+        }
+        if (same) return row;
+      }
+      link = this.rows[r + Row.Next]!;
+    }
+    return -1;
+  }
+
+  #arenaAlloc(len: number): number {
+    const off = this.meta[Meta.ArenaUsed]!;
+    ensureBytes(this.#buffers.arena, off + len);
+    this.meta[Meta.ArenaUsed] = off + len;
+    return off;
+  }
+
+  #nowSeconds(): number {
+    return Math.floor((Date.now() - this.createdAtMs) / 1000);
+  }
+
+  #allocRow(f: number, key: Uint8Array, len: number): number {
+    const fam = HEADER_INTS + f * FAMILY_FIELDS;
+    const width = this.meta[fam + Fam.CellWidth]!;
+    const sketchWidth = this.meta[fam + Fam.SketchWidth]!;
+    let row = -1;
+    const head = this.meta[fam + Fam.FreeHead]!;
+    if (head !== 0 && this.#nowSeconds() - this.rows[(head - 1) * ROW_FIELDS + Row.FreedAt]! >= ROW_QUARANTINE_SECONDS) {
+      row = head - 1;
+      const r = row * ROW_FIELDS;
+      const next = this.rows[r + Row.Next]!;
+      this.meta[fam + Fam.FreeHead] = next;
+      if (next === 0) this.meta[fam + Fam.FreeTail] = 0;
+      if (this.rows[r + Row.KeyCapacity]! < len) {
+        const cap = (len + 15) & ~15;
+        this.rows[r + Row.KeyOffset] = this.#arenaAlloc(cap);
+        this.rows[r + Row.KeyCapacity] = cap;
+      }
+      // The row keeps its cells and sketch; zero them for the new series.
+      const cell = this.rows[r + Row.Cell]!;
+      this.common.fill(0, cell, cell + width);
+      for (const s of this.shards) s.fill(0, cell, cell + width);
+      const sk = this.rows[r + Row.Sketch]!;
+      if (sketchWidth > 0) this.sketch.fill(0, sk, sk + sketchWidth);
+    } else {
+      row = this.meta[Meta.RowCount]!;
+      if (row >= MAX_ROWS) throw new RangeError(`atomic-exporter: more than ${MAX_ROWS} series in one store`);
+      ensureBytes(this.#buffers.rows, (row + 1) * ROW_FIELDS * 4);
+      const r = row * ROW_FIELDS;
+      const cap = (len + 15) & ~15;
+      this.rows[r + Row.Family] = f;
+      this.rows[r + Row.KeyOffset] = this.#arenaAlloc(cap);
+      this.rows[r + Row.KeyCapacity] = cap;
+      this.rows[r + Row.Gen] = 0;
+      this.rows[r + Row.Cell] = this.#allocCells(width);
+      this.rows[r + Row.Sketch] = sketchWidth > 0 ? this.#allocSketch(sketchWidth) : 0;
+      Atomics.store(this.meta, Meta.RowCount, row + 1);
+    }
+    const r = row * ROW_FIELDS;
+    this.arena.set(key.subarray(0, len), this.rows[r + Row.KeyOffset]!);
+    this.rows[r + Row.KeyLength] = len;
+    this.#hashInsert(f, row, key, len);
+    this.meta[fam + Fam.LiveSeries]! += 1;
+    // Publish last: readers take a row as live once its generation is odd.
+    Atomics.add(this.rows, r + Row.Gen, 1);
+    Atomics.add(this.meta, Meta.StructureVersion, 1);
+    if (this.meta[fam + Fam.LiveSeries]! > 0 && this.#liveRowsEstimate() > 1 << this.meta[Meta.HashBits]!) this.#rehash();
+    return row;
+  }
+
+  #liveRowsEstimate(): number {
+    return this.meta[Meta.RowCount]!;
+  }
+
+  #allocCells(width: number): number {
+    const cell = this.meta[Meta.NextCell]!;
+    const bytes = (cell + width) * 8;
+    if (bytes > this.#buffers.common.byteLength) {
+      ensureBytes(this.#buffers.common, bytes);
+      const target = this.#buffers.common.byteLength;
+      for (const b of this.#shardBuffersAll()) ensureBytes(b, target);
+    }
+    this.meta[Meta.NextCell] = cell + width;
+    return cell;
+  }
+
+  /** All shard buffers, including those another thread created since this one attached. */
+  #shardBuffersAll(): SharedArrayBuffer[] {
+    return this.#shardBuffers;
+  }
+
+  #allocSketch(width: number): number {
+    const at = this.meta[Meta.SketchUsed]!;
+    ensureBytes(this.#buffers.sketch, (at + width) * 4);
+    this.meta[Meta.SketchUsed] = at + width;
+    return at;
+  }
+
+  #hashInsert(f: number, row: number, key: Uint8Array, len: number): void {
+    const b = this.#bucketOf(hashBytes(key, len, f));
+    this.rows[row * ROW_FIELDS + Row.Next] = this.hash[b]!;
+    this.hash[b] = row + 1;
+  }
+
+  #rehash(): void {
+    const bits = this.meta[Meta.HashBits]! + 1;
+    ensureBytes(this.#buffers.hash, (1 << bits) * 4);
+    this.meta[Meta.HashBits] = bits;
+    this.hash.fill(0);
+    const n = this.meta[Meta.RowCount]!;
+    for (let row = 0; row < n; row++) {
+      const r = row * ROW_FIELDS;
+      if ((this.rows[r + Row.Gen]! & 1) === 0) continue;
+      const off = this.rows[r + Row.KeyOffset]!;
+      const len = this.rows[r + Row.KeyLength]!;
+      this.#hashInsert(this.rows[r + Row.Family]!, row, this.arena.subarray(off, off + len), len);
+    }
+  }
+
+  #freeRow(f: number, row: number): void {
+    const r = row * ROW_FIELDS;
+    const fam = HEADER_INTS + f * FAMILY_FIELDS;
+    // Unlink from the hash chain.
+    const off = this.rows[r + Row.KeyOffset]!;
+    const len = this.rows[r + Row.KeyLength]!;
+    const b = this.#bucketOf(hashBytes(this.arena.subarray(off, off + len), len, f));
+    let link = this.hash[b]!;
+    if (link === row + 1) {
+      this.hash[b] = this.rows[r + Row.Next]!;
+    } else {
+      while (link !== 0) {
+        const lr = (link - 1) * ROW_FIELDS;
+        if (this.rows[lr + Row.Next] === row + 1) {
+          this.rows[lr + Row.Next] = this.rows[r + Row.Next]!;
+          break;
+        }
+        link = this.rows[lr + Row.Next]!;
+      }
+    }
+    Atomics.add(this.rows, r + Row.Gen, 1);
+    this.rows[r + Row.Next] = 0;
+    this.rows[r + Row.FreedAt] = this.#nowSeconds();
+    const tail = this.meta[fam + Fam.FreeTail]!;
+    if (tail === 0) this.meta[fam + Fam.FreeHead] = row + 1;
+    else this.rows[(tail - 1) * ROW_FIELDS + Row.Next] = row + 1;
+    this.meta[fam + Fam.FreeTail] = row + 1;
+    this.meta[fam + Fam.LiveSeries]! -= 1;
+    Atomics.add(this.meta, Meta.StructureVersion, 1);
+  }
+
+  // ---- values ---------------------------------------------------------------------------
+
+  /** Adds to a single-writer cell: this thread's shard, or CAS on the common area. */
+  addOwn(cell: number, v: number): void {
+    const own = this.own;
+    if (own !== null) own[cell] = own[cell]! + v;
+    else atomicAddFloat(this.commonBits, cell, v);
+  }
+
+  addCommon(cell: number, v: number): void {
+    atomicAddFloat(this.commonBits, cell, v);
+  }
+
+  setCommon(cell: number, v: number): void {
+    atomicStoreFloat(this.commonBits, cell, v);
+  }
+
+  /** The value of a cell: the common area plus every active shard. */
+  read(cell: number, shards: readonly Float64Array[]): number {
+    let v = this.common[cell]!;
+    for (let k = 0; k < shards.length; k++) v += shards[k]![cell]!;
+    return v;
+  }
+
+  /**
+   * Live rows grouped by family, in row order: `order` holds row indexes, family f's rows are
+   * `order[start[f] .. start[f + 1])`. One pass over the rows, so a render is O(series).
+   */
+  rowsByFamily(): { start: Int32Array; order: Int32Array; gens: Int32Array } {
+    const families = this.familyCount();
+    const n = Atomics.load(this.meta, Meta.RowCount);
+    const start = new Int32Array(families + 1);
+    const gens = new Int32Array(n);
+    for (let row = 0; row < n; row++) {
+      const r = row * ROW_FIELDS;
+      const g = Atomics.load(this.rows, r + Row.Gen);
+      gens[row] = g;
+      if ((g & 1) === 1) {
+        const f = this.rows[r + Row.Family]!;
+        if (f < families) start[f + 1]! += 1;
+      }
+    }
+    for (let f = 0; f < families; f++) start[f + 1]! += start[f]!;
+    const fill = start.slice(0, families);
+    const order = new Int32Array(start[families]!);
+    for (let row = 0; row < n; row++) {
+      if ((gens[row]! & 1) === 0) continue;
+      const f = this.rows[row * ROW_FIELDS + Row.Family]!;
+      if (f < families) order[fill[f]!++] = row;
+    }
+    return { start, order, gens };
+  }
+
+  /**
+   * A Buffer over the arena as it is now, for decoding many label texts in one render.
+   * (TextDecoder refuses views of shared memory; Buffer#toString does not.)
+   */
+  arenaBuffer(): Buffer {
+    return Buffer.from(this.#buffers.arena, 0, this.#buffers.arena.byteLength);
+  }
+
+  /** The exposition label text of a row (its key). */
+  labelTextOf(row: number, arena: Buffer = this.arenaBuffer()): string {
+    const r = row * ROW_FIELDS;
+    const off = this.rows[r + Row.KeyOffset]!;
+    return arena.toString('utf8', off, off + this.rows[r + Row.KeyLength]!);
+  }
+
+  rowCell(row: number): number {
+    return this.rows[row * ROW_FIELDS + Row.Cell]!;
+  }
+
+  rowSketch(row: number): number {
+    return this.rows[row * ROW_FIELDS + Row.Sketch]!;
+  }
+
+  rowGen(row: number): number {
+    return Atomics.load(this.rows, row * ROW_FIELDS + Row.Gen);
+  }
+}
