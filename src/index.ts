@@ -27,3 +27,19 @@ export {
   type HostPaths,
   type MetricSpec,
 } from './collector/define.js';
+
+/** The HTTP server: a registry (and prom-client registries) on `/metrics`, with `/-/healthy` and `/-/ready`. */
+export {
+  MetricsServer,
+  MetricNameClashError,
+  ListenError,
+  type MetricsServerOptions,
+  type MetricsTarget,
+  type ListeningAddress,
+  type PromClientRegistryLike,
+  type RequestHook,
+  type HookResponse,
+  type IncomingRequest,
+  type ServerLogger,
+  type TlsFiles,
+} from './server/index.js';

@@ -5,8 +5,8 @@ import { TEXT_CONTENT_TYPE, renderText } from './exposition/text.js';
 import type { LabelValues } from './metrics/labels.js';
 import { setDefaultHost, type MetricHost, type MetricObjectWithValues, type RegistrableMetric } from './metrics/metric.js';
 import { checkLabelNames } from './metrics/validate.js';
-import { snapshotFamily, viewOf, type StoreView } from './store/snapshot.js';
-import { Store, type StoreHandle } from './store/store.js';
+import { snapshotFamily, viewOf, type FallbackLabel, type StoreView } from './store/snapshot.js';
+import { Store, type FamilyDefinition, type StoreHandle } from './store/store.js';
 
 export type RegistryContentType = typeof TEXT_CONTENT_TYPE | typeof OPENMETRICS_CONTENT_TYPE;
 
@@ -94,11 +94,18 @@ export class Registry implements MetricHost {
   }
 
   getSingleMetric(name: string): RegisteredMetric | undefined {
-    return this.#metrics.get(name);
+    const own = this.#metrics.get(name);
+    if (own) return own;
+    for (const r of this.#sources) {
+      const m = r.getSingleMetric(name);
+      if (m) return m;
+    }
+    return undefined;
   }
 
+  /** The metrics of this registry, and of the registries it merges. */
   getMetricsAsArray(): RegisteredMetric[] {
-    return [...this.#metrics.values()];
+    return [...this.#allMetrics()];
   }
 
   removeSingleMetric(name: string): void {
@@ -153,7 +160,7 @@ export class Registry implements MetricHost {
     const add = (store: Store, f: number): void => {
       const def = store.family(f);
       seen.add(def.name);
-      out.push(snapshotFamily(viewFor(store), f, this.#defaultLabelText(def.labelNames, Object.keys(def.constLabels))));
+      out.push(this.#snapshot(viewFor(store), f, def));
       const d = store.familyDropped(f);
       if (d > 0) dropped.push({ metric: def.name, series: store.familyLiveSeries(f), dropped: d });
     };
@@ -194,15 +201,24 @@ export class Registry implements MetricHost {
     for (const r of this.#sources) yield* r.#stores();
   }
 
-  #defaultLabelText(labelNames: readonly string[], constNames: readonly string[]): string {
+  /**
+   * One family with this registry's default labels: a default label is added to every series
+   * without a label of that name (const labels win; a declared label wins where it was given).
+   */
+  #snapshot(view: StoreView, f: number, def: FamilyDefinition): FamilySnapshot {
     const names: string[] = [];
     const values: string[] = [];
+    const fallbacks: FallbackLabel[] = [];
     for (const [k, v] of Object.entries(this.#defaultLabels)) {
-      if (labelNames.includes(k) || constNames.includes(k)) continue;
+      if (Object.hasOwn(def.constLabels, k)) continue;
+      if (def.labelNames.includes(k)) {
+        fallbacks.push({ name: k, text: formatLabelPairs([k], [v]) });
+        continue;
+      }
       names.push(k);
       values.push(v);
     }
-    return formatLabelPairs(names, values);
+    return snapshotFamily(view, f, formatLabelPairs(names, values), fallbacks);
   }
 
   /** The exposition of every metric, in this registry's content type. */
@@ -215,14 +231,25 @@ export class Registry implements MetricHost {
   }
 
   async getSingleMetricAsString(name: string): Promise<string> {
-    const m = this.#metrics.get(name);
+    const m = this.getSingleMetric(name);
     if (!m) throw new Error(`No metric named "${name}" in this registry`);
     await m.runCollect();
-    return this.render([snapshotFamily(viewOf(m.store), m.familyId, '')]);
+    return this.render([this.#snapshot(viewOf(m.store), m.familyId, m.store.family(m.familyId))]);
   }
 
+  /** prom-client's `getMetricsAsJSON`: every metric's `get()`, with the default labels added. */
   async getMetricsAsJSON(): Promise<MetricObjectWithValues<string>[]> {
-    return Promise.all([...this.#metrics.values()].map((m) => m.get()));
+    const items = await Promise.all([...this.#allMetrics()].map((m) => m.get()));
+    const defaults = Object.entries(this.#defaultLabels);
+    if (defaults.length === 0) return items;
+    for (const item of items) {
+      for (const v of item.values) {
+        const labels: Partial<Record<string, string | number>> = { ...v.labels };
+        for (const [k, value] of defaults) if (labels[k] === undefined) labels[k] = value;
+        v.labels = labels;
+      }
+    }
+    return items;
   }
 
   /**

@@ -32,21 +32,42 @@ export interface SummarySpec extends MetricSpecBase {
 }
 export type MetricSpec = CounterSpec | GaugeSpec | HistogramSpec | SummarySpec;
 
-/** A counter inside a collector: `inc` accumulates; `set` mirrors an external monotonic counter (e.g. /proc/stat). */
+/*
+ * Semantics of a run (see README, "Collectors"). A run reports the current series of its
+ * collector, as Go's `Collect` does: every series a run writes to (with any method below,
+ * `touch` included) is reported; a series the latest successful run did not report is gone from
+ * the next scrape. Writes are staged in the worker and reach the shared store only when
+ * `collect` returns in time: a run that throws, times out or crashes changes no value.
+ */
+
+/**
+ * A counter inside a collector. `inc` accumulates onto the value the series had after the
+ * previous successful run; `set` mirrors an external monotonic counter (e.g. /proc/stat) and
+ * replaces the value (if the source restarts from zero, so does the series: a counter reset).
+ */
 export interface CollectorCounter {
   inc(labels?: LabelValues | number, value?: number): void;
   set(labels: LabelValues | number, value?: number): void;
+  /** Reports the series without changing its value (created at zero if absent). */
+  touch(labels?: LabelValues): void;
 }
+/** A gauge inside a collector: `set` samples; `inc`/`dec` adjust the previous run's value. */
 export interface CollectorGauge {
   set(labels: LabelValues | number, value?: number): void;
   inc(labels?: LabelValues | number, value?: number): void;
   dec(labels?: LabelValues | number, value?: number): void;
+  touch(labels?: LabelValues): void;
 }
+/** A histogram inside a collector: observations accumulate across runs. */
 export interface CollectorHistogram {
   observe(labels: LabelValues | number, value?: number): void;
+  /** Reports the series without observing (created with every bucket at zero if absent). */
+  touch(labels?: LabelValues): void;
 }
+/** A summary inside a collector: observations accumulate across runs. */
 export interface CollectorSummary {
   observe(labels: LabelValues | number, value?: number): void;
+  touch(labels?: LabelValues): void;
 }
 
 export type MetricHandle<S extends MetricSpec> = S extends CounterSpec
@@ -74,6 +95,7 @@ export interface HostPaths {
 }
 
 export interface CollectContext<M extends Record<string, MetricSpec>> {
+  /** Handles for this run only: writing to them after `collect` has returned throws. */
   readonly metrics: { readonly [K in keyof M]: MetricHandle<M[K]> };
   /** Aborted at the collector's timeout: stop work and return. */
   readonly signal: AbortSignal;
@@ -91,7 +113,9 @@ export interface CollectorDefinition<M extends Record<string, MetricSpec> = Reco
   /** `[a-z0-9_]+`; gives `--collector.NAME` / `--no-collector.NAME`. */
   readonly name: string;
   readonly defaultEnabled?: boolean;
+  /** Default interval between runs (flag: `--collector.NAME.interval`). */
   readonly intervalMs?: number;
+  /** Default time a run may take before it is cancelled (flag: `--collector.NAME.timeout`). */
   readonly timeoutMs?: number;
   readonly help?: string;
   readonly options?: Readonly<Record<string, CollectorOption>>;

@@ -40,7 +40,8 @@ export class Counter<T extends string = string> extends Metric<T> {
   /** A child bound to one label set; it keeps its series reference between calls. */
   labels(...args: (string | number | LabelValues<T>)[]): CounterChild {
     const l = this.labelsFrom(args);
-    let ref = this.ref(l);
+    // Resolved on first use, as prom-client creates the series only when it is updated.
+    let ref = DROPPED;
     return {
       inc: (v = 1) => {
         checkIncrement(this.name, v);

@@ -85,7 +85,8 @@ export class Histogram<T extends string = string> extends Metric<T> {
 
   labels(...args: (string | number | LabelValues<T>)[]): HistogramChild<T> {
     const l = this.labelsFrom(args);
-    let ref = this.ref(l);
+    // Resolved on first use, as prom-client creates the series only when it is updated.
+    let ref = DROPPED;
     return {
       observe: (v) => {
         checkValue(this.name, v);

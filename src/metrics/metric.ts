@@ -114,10 +114,12 @@ export abstract class Metric<T extends string = string> implements RegistrableMe
       const ref = this.#cache.get(key);
       if (ref !== undefined) {
         if (ref === DROPPED) {
-          this.store.countDrop(this.familyId);
-          return DROPPED;
-        }
-        if (this.store.isCurrent(ref)) return ref;
+          // Refused while the family was full; try again once series were removed (by any thread).
+          if (this.store.familyLiveSeries(this.familyId) >= this.#seriesLimit) {
+            this.store.countDrop(this.familyId);
+            return DROPPED;
+          }
+        } else if (this.store.isCurrent(ref)) return ref;
       }
     }
     return this.#resolve(key, labels);

@@ -74,7 +74,8 @@ export class Summary<T extends string = string> extends Metric<T> {
 
   labels(...args: (string | number | LabelValues<T>)[]): SummaryChild<T> {
     const l = this.labelsFrom(args);
-    let ref = this.ref(l);
+    // Resolved on first use, as prom-client creates the series only when it is updated.
+    let ref = DROPPED;
     return {
       observe: (v) => {
         checkValue(this.name, v);

@@ -60,11 +60,17 @@ export function checkConstLabels(
 }
 
 export function checkBuckets(metric: string, buckets: unknown): number[] {
-  if (!Array.isArray(buckets) || buckets.length === 0) throw new TypeError(`buckets of histogram "${metric}" must be a non-empty array of numbers`);
+  // An empty list is allowed, as in prom-client and client_golang: the histogram has only +Inf.
+  if (!Array.isArray(buckets)) throw new TypeError(`buckets of histogram "${metric}" must be an array of numbers`);
   const out: number[] = [];
-  for (const b of buckets) {
+  for (let i = 0; i < buckets.length; i++) {
+    const b: unknown = buckets[i];
     if (typeof b !== 'number' || Number.isNaN(b)) throw new TypeError(`Bucket ${JSON.stringify(b)} of histogram "${metric}" is not a number`);
-    if (b === Infinity) continue; // +Inf is always there; accept it written out, as client_golang does
+    if (b === Infinity) {
+      // +Inf is always there; accept it written out as the last bound, as client_golang does.
+      if (i !== buckets.length - 1) throw new Error(`Buckets of histogram "${metric}" must be in increasing order (+Inf then ${String(buckets[i + 1])})`);
+      continue;
+    }
     if (out.length > 0 && b <= out[out.length - 1]!) {
       throw new Error(`Buckets of histogram "${metric}" must be in increasing order (${out[out.length - 1]} then ${b})`);
     }
@@ -74,12 +80,18 @@ export function checkBuckets(metric: string, buckets: unknown): number[] {
 }
 
 export function checkPercentiles(metric: string, percentiles: unknown): number[] {
-  if (!Array.isArray(percentiles) || percentiles.length === 0) throw new TypeError(`percentiles of summary "${metric}" must be a non-empty array`);
+  // An empty list is allowed, as in prom-client: the summary exposes only _sum and _count.
+  if (!Array.isArray(percentiles)) throw new TypeError(`percentiles of summary "${metric}" must be an array of numbers`);
   const out = [...percentiles] as number[];
   for (const p of out) {
     if (typeof p !== 'number' || !(p >= 0 && p <= 1)) throw new Error(`Percentile ${JSON.stringify(p)} of summary "${metric}" must be a number in [0, 1]`);
   }
-  return out.sort((a, b) => a - b);
+  out.sort((a, b) => a - b);
+  for (let i = 1; i < out.length; i++) {
+    // Two equal quantile lines would be one series written twice in each scrape.
+    if (out[i] === out[i - 1]) throw new Error(`Percentile ${out[i]} of summary "${metric}" is listed twice`);
+  }
+  return out;
 }
 
 export function checkPositiveInteger(metric: string, option: string, v: unknown, fallback: number): number {

@@ -75,11 +75,17 @@ export const enum Row {
 }
 export const ROW_FIELDS = 9;
 
-/** Rows are addressed by 24 bits in a thread's cache reference; the generation takes 7 more. */
+/**
+ * A thread's cache reference is `generation * REF_ROW_SPAN + row`: 24 bits of row and 29 of
+ * generation, an exact integer below 2^53. The generation must not wrap while a stale reference
+ * can still be cached (a thread keeps one for as long as it does not touch that series): with 7
+ * bits it wrapped after 64 reuses of a row (about two minutes of churn), and a stale reference
+ * then wrote into whichever series held the row. 29 bits take 2^28 reuses (years).
+ */
 export const MAX_ROWS = 1 << 24;
 export const REF_ROW_MASK = 0xffffff;
-export const REF_GEN_SHIFT = 24;
-export const REF_GEN_MASK = 0x7f;
+export const REF_ROW_SPAN = 2 ** 24;
+export const REF_GEN_MASK = 0x1fffffff;
 
 /**
  * A freed row is reused only after this long, so a writer that checked the generation a

@@ -15,7 +15,7 @@ export interface StoreView {
 
 export function viewOf(store: Store, nowMs = Date.now()): StoreView {
   const { start, order } = store.rowsByFamily();
-  return { store, start, order, shards: store.activeShards(), arena: store.arenaBuffer(), nowMs };
+  return { store, start, order, shards: store.renderShards(), arena: store.arenaBuffer(), nowMs };
 }
 
 /** The summary window slot at `nowMs`: the same arithmetic writers use to pick their bucket. */
@@ -30,10 +30,26 @@ export function effectiveAgeBuckets(def: FamilyDefinition): number {
 }
 
 /**
- * Copies one family out of shared memory into a FamilySnapshot. `prefix` is label text that
- * comes before each series' own labels (default labels, const labels).
+ * A default label whose name is also one of the family's variable labels: added only to the
+ * series that were not given that label (prom-client's rule). `text` is `name="escaped value"`.
  */
-export function snapshotFamily(view: StoreView, f: number, defaultLabelText = ''): FamilySnapshot {
+export interface FallbackLabel {
+  readonly name: string;
+  readonly text: string;
+}
+
+/** Whether an exposition label text (`a="x",b="y"`) has a label called `name`. */
+function hasLabel(labelText: string, name: string): boolean {
+  // Inside a value every `"` is escaped, so `name="` there can only start a label.
+  return labelText.startsWith(name + '="') || labelText.includes(',' + name + '="');
+}
+
+/**
+ * Copies one family out of shared memory into a FamilySnapshot. `defaultLabelText` is label text
+ * that comes before each series' own labels (default labels the family does not declare);
+ * `fallbacks` are default labels it declares, added to the series that lack them.
+ */
+export function snapshotFamily(view: StoreView, f: number, defaultLabelText = '', fallbacks: readonly FallbackLabel[] = []): FamilySnapshot {
   const { store, shards, arena } = view;
   const def = store.family(f);
   const from = view.start[f] ?? 0;
@@ -43,7 +59,8 @@ export function snapshotFamily(view: StoreView, f: number, defaultLabelText = ''
   const prefix = defaultLabelText && constText ? defaultLabelText + ',' + constText : defaultLabelText || constText;
   const labelTexts: string[] = new Array<string>(n);
   for (let i = 0; i < n; i++) {
-    const own = store.labelTextOf(view.order[from + i]!, arena);
+    let own = store.labelTextOf(view.order[from + i]!, arena);
+    for (const fb of fallbacks) if (!hasLabel(own, fb.name)) own = own === '' ? fb.text : own + ',' + fb.text;
     labelTexts[i] = prefix === '' ? own : own === '' ? prefix : prefix + ',' + own;
   }
   const base = { name: def.name, help: def.help, type: def.type, labelTexts };

@@ -20,8 +20,8 @@ import {
   META_INTS,
   Meta,
   REF_GEN_MASK,
-  REF_GEN_SHIFT,
   REF_ROW_MASK,
+  REF_ROW_SPAN,
   ROW_FIELDS,
   ROW_QUARANTINE_SECONDS,
   Row,
@@ -64,7 +64,7 @@ export interface StoreHandle {
   readonly shards: readonly SharedArrayBuffer[];
 }
 
-/** A reference to a live series as a thread caches it: generation and row packed in a Smi. */
+/** A reference to a live series as a thread caches it: generation and row packed in an exact integer (see REF_ROW_SPAN). */
 export type SeriesRef = number;
 export const DROPPED: SeriesRef = -1;
 
@@ -74,14 +74,18 @@ function growable(bytes: number, max: number): SharedArrayBuffer {
   return new SharedArrayBuffer(bytes, { maxByteLength: max });
 }
 
-/** Grows a growable SAB to hold at least `bytes`, doubling to keep growth amortised. */
-function ensureBytes(buf: SharedArrayBuffer, bytes: number): void {
-  if (buf.byteLength >= bytes) return;
+/**
+ * Grows a growable SAB to hold at least `bytes`, doubling to keep growth amortised. Returns
+ * whether it grew (the Store then re-makes its views: see Store.#remap).
+ */
+function ensureBytes(buf: SharedArrayBuffer, bytes: number): boolean {
+  if (buf.byteLength >= bytes) return false;
   let next = Math.max(buf.byteLength * 2, 4096);
   while (next < bytes) next *= 2;
   next = Math.min(next, buf.maxByteLength);
   if (next < bytes) throw new RangeError(`atomic-exporter: store area full (${bytes} bytes needed, ${buf.maxByteLength} reserved)`);
   buf.grow(next);
+  return true;
 }
 
 function hashBytes(bytes: Uint8Array, len: number, familyId: number): number {
@@ -109,23 +113,32 @@ const attached = new Map<string, Store>();
  * - Structure (families, rows, the hash index, the arena) changes only under the lock; readers
  *   never take it: a row is published by its generation becoming odd, after everything else in
  *   it is written.
+ *
+ * Views: `rows`, `hash`, `arena`, `common`, `commonBits`, `sketch`, `shards` and `own` are
+ * fixed-length views, re-made by #remap when their buffer has grown (by any thread): on taking
+ * the lock, after growing, and before a render reads rows. Read them through the store each time
+ * (`store.sketch`), do not keep them across a series creation. Length-tracking views of growable
+ * SharedArrayBuffers would follow growth by themselves, but on Node 20 (V8 11.3) every element
+ * access through them is 10-20× slower (measured: a 4.5M-element Int32Array sum, 120 ms vs 8 ms).
  */
 export class Store {
   readonly id: string;
   readonly createdAtMs: number;
   readonly meta: Int32Array;
-  readonly rows: Int32Array;
+  rows: Int32Array;
   hash: Int32Array;
-  readonly arena: Uint8Array;
-  readonly common: Float64Array;
-  readonly commonBits: BigInt64Array;
-  readonly sketch: Int32Array;
+  arena: Uint8Array;
+  common: Float64Array;
+  commonBits: BigInt64Array;
+  sketch: Int32Array;
   readonly #buffers: Omit<StoreHandle, 'kind' | 'id' | 'createdAtMs' | 'shards'>;
   #shardBuffers: SharedArrayBuffer[];
   /** Views of every shard, index = shard number. */
   shards: Float64Array[];
+  /** Length-tracking views of every shard, for activeShards() callers that keep them. */
+  #trackingShards: Float64Array[];
   /** This thread's shard, or null when it writes through CAS on the common area. */
-  readonly own: Float64Array | null;
+  own: Float64Array | null;
   readonly ownIndex: number;
   #families = new Map<number, FamilyDefinition>();
   #familyIdsByName = new Map<string, number>();
@@ -136,14 +149,15 @@ export class Store {
     this.createdAtMs = h.createdAtMs;
     this.#buffers = h;
     this.meta = new Int32Array(h.meta);
-    this.rows = new Int32Array(h.rows);
-    this.hash = new Int32Array(h.hash);
-    this.arena = new Uint8Array(h.arena);
-    this.common = new Float64Array(h.common);
-    this.commonBits = new BigInt64Array(h.common);
-    this.sketch = new Int32Array(h.sketch);
+    this.rows = new Int32Array(h.rows, 0, h.rows.byteLength >> 2);
+    this.hash = new Int32Array(h.hash, 0, h.hash.byteLength >> 2);
+    this.arena = new Uint8Array(h.arena, 0, h.arena.byteLength);
+    this.common = new Float64Array(h.common, 0, h.common.byteLength >> 3);
+    this.commonBits = new BigInt64Array(h.common, 0, h.common.byteLength >> 3);
+    this.sketch = new Int32Array(h.sketch, 0, h.sketch.byteLength >> 2);
     this.#shardBuffers = [...h.shards];
-    this.shards = this.#shardBuffers.map((b) => new Float64Array(b));
+    this.shards = this.#shardBuffers.map((b) => new Float64Array(b, 0, b.byteLength >> 3));
+    this.#trackingShards = this.#shardBuffers.map((b) => new Float64Array(b));
     this.ownIndex = ownIndex;
     this.own = ownIndex >= 0 ? this.shards[ownIndex]! : null;
   }
@@ -192,16 +206,53 @@ export class Store {
     return store;
   }
 
+  /**
+   * Re-makes the views of buffers that grew since they were made (see the class comment).
+   * A few length comparisons when nothing changed.
+   */
+  #remap(): void {
+    const b = this.#buffers;
+    if (this.rows.byteLength !== b.rows.byteLength) this.rows = new Int32Array(b.rows, 0, b.rows.byteLength >> 2);
+    if (this.hash.byteLength !== b.hash.byteLength) this.hash = new Int32Array(b.hash, 0, b.hash.byteLength >> 2);
+    if (this.arena.byteLength !== b.arena.byteLength) this.arena = new Uint8Array(b.arena, 0, b.arena.byteLength);
+    if (this.common.byteLength !== b.common.byteLength) {
+      this.common = new Float64Array(b.common, 0, b.common.byteLength >> 3);
+      this.commonBits = new BigInt64Array(b.common, 0, b.common.byteLength >> 3);
+    }
+    if (this.sketch.byteLength !== b.sketch.byteLength) this.sketch = new Int32Array(b.sketch, 0, b.sketch.byteLength >> 2);
+    const shards = this.#shardBuffers;
+    for (let k = 0; k < shards.length; k++) {
+      const buf = shards[k]!;
+      if (this.shards[k]!.byteLength !== buf.byteLength) {
+        this.shards[k] = new Float64Array(buf, 0, buf.byteLength >> 3);
+        if (k === this.ownIndex) this.own = this.shards[k]!;
+      }
+    }
+  }
+
+  /** The structural lock, with views brought up to date once it is held. */
+  #locked<T>(fn: () => T): T {
+    return withLock(this.meta, () => {
+      this.#remap();
+      return fn();
+    });
+  }
+
+  #ensure(buf: SharedArrayBuffer, bytes: number): void {
+    if (ensureBytes(buf, bytes)) this.#remap();
+  }
+
   /** The handle to post to another thread. Creates the other threads' shards on first use. */
   share(): StoreHandle {
     if (this.#shardBuffers.length < MAX_SHARDS) {
-      withLock(this.meta, () => {
+      this.#locked(() => {
         const bytes = this.common.byteLength;
         while (this.#shardBuffers.length < MAX_SHARDS) {
           const b = growable(0, MAX_CELL_BYTES);
           b.grow(bytes);
           this.#shardBuffers.push(b);
-          this.shards.push(new Float64Array(b));
+          this.shards.push(new Float64Array(b, 0, b.byteLength >> 3));
+          this.#trackingShards.push(new Float64Array(b));
         }
       });
     }
@@ -220,8 +271,24 @@ export class Store {
     }
   }
 
-  /** Shards a render must sum: those ever claimed. */
+  /**
+   * Shards a render must sum: those ever claimed. Length-tracking views, which stay valid while
+   * series are created (slower to index: see the class comment).
+   */
   activeShards(): Float64Array[] {
+    const out: Float64Array[] = [];
+    for (let k = 0; k < this.#trackingShards.length; k++) {
+      if (Atomics.load(this.meta, SHARD_EVER_BASE + k) !== 0) out.push(this.#trackingShards[k]!);
+    }
+    return out;
+  }
+
+  /**
+   * The same shards as fixed-length views, fast to index, valid until this thread next creates
+   * a series: for a render, taken after rowsByFamily().
+   */
+  renderShards(): Float64Array[] {
+    this.#remap();
     const out: Float64Array[] = [];
     for (let k = 0; k < this.shards.length; k++) {
       if (Atomics.load(this.meta, SHARD_EVER_BASE + k) !== 0) out.push(this.shards[k]!);
@@ -246,7 +313,7 @@ export class Store {
       this.#checkSame(def, this.#families.get(known)!, json);
       return known;
     }
-    return withLock(this.meta, () => {
+    return this.#locked(() => {
       const count = this.meta[Meta.FamilyCount]!;
       for (let f = 0; f < count; f++) {
         if (this.isRetired(f)) continue;
@@ -334,7 +401,8 @@ export class Store {
   /** Whether a cached reference still names the live series it was resolved to. */
   isCurrent(ref: SeriesRef): boolean {
     const row = ref & REF_ROW_MASK;
-    return (Atomics.load(this.rows, row * ROW_FIELDS + Row.Gen) & REF_GEN_MASK) === ref >>> REF_GEN_SHIFT;
+    // `ref / REF_ROW_SPAN` is gen + row / 2^24; `| 0` drops the row part (gen < 2^29).
+    return (Atomics.load(this.rows, row * ROW_FIELDS + Row.Gen) & REF_GEN_MASK) === ((ref / REF_ROW_SPAN) | 0);
   }
 
   cellOf(ref: SeriesRef): number {
@@ -351,7 +419,7 @@ export class Store {
    */
   resolve(f: number, labelText: string): SeriesRef {
     const key = this.#encodeKey(labelText);
-    return withLock(this.meta, () => {
+    return this.#locked(() => {
       const found = this.#find(f, key.bytes, key.length);
       if (found >= 0) return this.#refOf(found);
       const fam = HEADER_INTS + f * FAMILY_FIELDS;
@@ -367,7 +435,7 @@ export class Store {
   /** Removes one series; a no-op if it is already gone. */
   remove(f: number, labelText: string): void {
     const key = this.#encodeKey(labelText);
-    withLock(this.meta, () => {
+    this.#locked(() => {
       const row = this.#find(f, key.bytes, key.length);
       if (row >= 0) this.#freeRow(f, row);
     });
@@ -375,7 +443,7 @@ export class Store {
 
   /** Removes every series of family `f`. */
   removeAll(f: number): void {
-    withLock(this.meta, () => {
+    this.#locked(() => {
       const n = this.meta[Meta.RowCount]!;
       for (let row = 0; row < n; row++) {
         const r = row * ROW_FIELDS;
@@ -385,7 +453,7 @@ export class Store {
   }
 
   #refOf(row: number): SeriesRef {
-    return (((this.rows[row * ROW_FIELDS + Row.Gen]! & REF_GEN_MASK) << REF_GEN_SHIFT) | row) >>> 0;
+    return (this.rows[row * ROW_FIELDS + Row.Gen]! & REF_GEN_MASK) * REF_ROW_SPAN + row;
   }
 
   #encodeKey(labelText: string): { bytes: Uint8Array; length: number } {
@@ -422,7 +490,7 @@ export class Store {
 
   #arenaAlloc(len: number): number {
     const off = this.meta[Meta.ArenaUsed]!;
-    ensureBytes(this.#buffers.arena, off + len);
+    this.#ensure(this.#buffers.arena, off + len);
     this.meta[Meta.ArenaUsed] = off + len;
     return off;
   }
@@ -437,7 +505,9 @@ export class Store {
     const sketchWidth = this.meta[fam + Fam.SketchWidth]!;
     let row = -1;
     const head = this.meta[fam + Fam.FreeHead]!;
-    if (head !== 0 && this.#nowSeconds() - this.rows[(head - 1) * ROW_FIELDS + Row.FreedAt]! >= ROW_QUARANTINE_SECONDS) {
+    // FreedAt is in whole seconds (rounded down), so `>` is what guarantees the full quarantine:
+    // a row freed at 0.9 s has FreedAt 0 and `>= 2` would hand it out again at 2.0 s.
+    if (head !== 0 && this.#nowSeconds() - this.rows[(head - 1) * ROW_FIELDS + Row.FreedAt]! > ROW_QUARANTINE_SECONDS) {
       row = head - 1;
       const r = row * ROW_FIELDS;
       const next = this.rows[r + Row.Next]!;
@@ -457,7 +527,7 @@ export class Store {
     } else {
       row = this.meta[Meta.RowCount]!;
       if (row >= MAX_ROWS) throw new RangeError(`atomic-exporter: more than ${MAX_ROWS} series in one store`);
-      ensureBytes(this.#buffers.rows, (row + 1) * ROW_FIELDS * 4);
+      this.#ensure(this.#buffers.rows, (row + 1) * ROW_FIELDS * 4);
       const r = row * ROW_FIELDS;
       const cap = (len + 15) & ~15;
       this.rows[r + Row.Family] = f;
@@ -491,6 +561,7 @@ export class Store {
       ensureBytes(this.#buffers.common, bytes);
       const target = this.#buffers.common.byteLength;
       for (const b of this.#shardBuffersAll()) ensureBytes(b, target);
+      this.#remap();
     }
     this.meta[Meta.NextCell] = cell + width;
     return cell;
@@ -503,7 +574,7 @@ export class Store {
 
   #allocSketch(width: number): number {
     const at = this.meta[Meta.SketchUsed]!;
-    ensureBytes(this.#buffers.sketch, (at + width) * 4);
+    this.#ensure(this.#buffers.sketch, (at + width) * 4);
     this.meta[Meta.SketchUsed] = at + width;
     return at;
   }
@@ -516,7 +587,7 @@ export class Store {
 
   #rehash(): void {
     const bits = this.meta[Meta.HashBits]! + 1;
-    ensureBytes(this.#buffers.hash, (1 << bits) * 4);
+    this.#ensure(this.#buffers.hash, (1 << bits) * 4);
     this.meta[Meta.HashBits] = bits;
     this.hash.fill(0);
     const n = this.meta[Meta.RowCount]!;
@@ -591,6 +662,8 @@ export class Store {
   rowsByFamily(): { start: Int32Array; order: Int32Array; gens: Int32Array } {
     const families = this.familyCount();
     const n = Atomics.load(this.meta, Meta.RowCount);
+    // Rows below n were grown into their buffers before RowCount was published.
+    this.#remap();
     const start = new Int32Array(families + 1);
     const gens = new Int32Array(n);
     for (let row = 0; row < n; row++) {

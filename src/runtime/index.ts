@@ -1,0 +1,242 @@
+/**
+ * The collector runtime: discovers collector files, runs each on its own interval in a piscina
+ * pool, and keeps the registry's collector series and self-metrics current. Scrapes read the
+ * registry; they never wait for a collector.
+ *
+ *   const runtime = await createRuntime({ flags });   // flags: parsed --collector.* values
+ *   runtime.start();
+ *   await runtime.whenReady();                        // every enabled collector ran once
+ *   await runtime.registry.metrics();                 // what /metrics serves
+ *   await runtime.stop();
+ */
+import pino, { type Logger } from 'pino';
+import type { HostPaths } from '../collector/define.js';
+import { Registry } from '../registry.js';
+import { discoverCollectors, type DiscoveredCollector } from './discovery.js';
+import { CollectorRuntimeError } from './errors.js';
+import { FailureLog } from './failure-log.js';
+import { coerceFlag, defaultThreads, resolveCollectors, type FlagValues, type ResolvedCollector } from './flags.js';
+import { createPhaseBuffer, phaseViews } from './phase.js';
+import { CollectorPool } from './pool.js';
+import { ScheduledCollector, type CollectorPlan, type RunResult } from './scheduler.js';
+import { SelfMetrics } from './self-metrics.js';
+import { exposedNames, familyDefinitionOf } from './spec.js';
+
+export type { DiscoveredCollector } from './discovery.js';
+export { discoverCollectors, builtinCollectorsDir, listCollectorFiles } from './discovery.js';
+export { CollectorRuntimeError, type RuntimeErrorCode } from './errors.js';
+export { parseDuration, formatDuration } from './duration.js';
+export {
+  RUNTIME_FLAGS,
+  allFlagSpecs,
+  checkCollectorArgs,
+  collectorFlagSpecs,
+  defaultThreads,
+  resolveCollectors,
+  type FlagSpec,
+  type FlagType,
+  type FlagValues,
+  type ResolvedCollector,
+} from './flags.js';
+export type { RunResult } from './scheduler.js';
+export type { RunOutcome } from './self-metrics.js';
+
+export interface RuntimeOptions {
+  /** Where collector series and self-metrics live (default: a new Registry). One runtime per registry. */
+  readonly registry?: Registry;
+  /** Collectors to choose from (default: `discoverCollectors` on `workers/` and `--collectors.dir`). */
+  readonly collectors?: readonly DiscoveredCollector[];
+  /** Parsed flag values, keyed by flag name (see flags.ts): selection, intervals, options, paths. */
+  readonly flags?: FlagValues;
+  /** When discovering: include the built-in collectors (default true). */
+  readonly builtin?: boolean;
+  /** Pool threads; overrides `--collectors.threads`. Default: `defaultThreads(enabled)`. */
+  readonly threads?: number;
+  /** Overrides `--path.*`. */
+  readonly paths?: Partial<HostPaths>;
+  /** Default: pino on stderr at info. */
+  readonly logger?: Logger;
+  /** Nice increment of pool threads (default 5; 0 keeps the main thread's priority). */
+  readonly niceIncrement?: number;
+  /** At most one failure line per collector per this many ms (default 60 s). */
+  readonly logIntervalMs?: number;
+}
+
+export type CollectorState = 'disabled' | 'idle' | 'running';
+
+/** A collector as the runtime sees it. */
+export interface CollectorInfo {
+  readonly name: string;
+  readonly file: string;
+  readonly builtin: boolean;
+  readonly enabled: boolean;
+  readonly intervalMs: number;
+  readonly timeoutMs: number;
+  readonly state: CollectorState;
+  /** Finished runs, any outcome. */
+  readonly runs: number;
+  /** Consecutive runs that timed out or crashed; from 2 on, the collector is backing off. */
+  readonly failStreak: number;
+  readonly lastResult?: RunResult;
+}
+
+export interface CollectorRuntime {
+  readonly registry: Registry;
+  /** Every discovered collector, enabled or not, with its state. */
+  readonly collectors: readonly CollectorInfo[];
+  /** Pool size (0 when no collector is enabled). */
+  readonly threads: number;
+  /** Starts every enabled collector's schedule (first run now). Idempotent. */
+  start(): void;
+  /** Stops the schedules, cancels runs in flight, ends the pool. The registry keeps its values. */
+  stop(): Promise<void>;
+  /** True once every enabled collector has finished one run (any outcome): `/-/ready`. */
+  ready(): boolean;
+  whenReady(): Promise<void>;
+  /** Runs every enabled collector once, now, and waits (for `push` / `textfile`). */
+  collectOnce(): Promise<RunResult[]>;
+}
+
+const DEFAULT_NICE = 5;
+const DEFAULT_LOG_INTERVAL_MS = 60_000;
+
+/**
+ * Declares the enabled collectors' families in the registry's store, after checking that no
+ * name is taken by another collector, by the registry, or by the self-metrics.
+ */
+function declareFamilies(registry: Registry, enabled: readonly ResolvedCollector[]): Map<string, Pick<CollectorPlan, 'families' | 'gaugeFamilies'>> {
+  const owner = new Map<string, string>();
+  for (const c of registry.cardinality()) owner.set(c.metric, 'the registry');
+  const out = new Map<string, Pick<CollectorPlan, 'families' | 'gaugeFamilies'>>();
+  for (const c of enabled) {
+    const families: Record<string, number> = {};
+    const gaugeFamilies: number[] = [];
+    for (const [key, spec] of Object.entries(c.collector.metrics)) {
+      const def = familyDefinitionOf(spec);
+      for (const n of exposedNames(def)) {
+        const taken = owner.get(n);
+        if (taken !== undefined) {
+          throw new CollectorRuntimeError('ERR_COLLECTOR_CONFLICT', `metric "${def.name}" of collector "${c.name}" (${c.collector.file}) clashes with "${n}", already defined by ${taken}`);
+        }
+      }
+      for (const n of exposedNames(def)) owner.set(n, `collector "${c.name}"`);
+      const f = registry.store.declareFamily(def);
+      families[key] = f;
+      if (def.type === 'gauge') gaugeFamilies.push(f);
+    }
+    out.set(c.name, { families, gaugeFamilies });
+  }
+  return out;
+}
+
+export async function createRuntime(options: RuntimeOptions = {}): Promise<CollectorRuntime> {
+  const flags = options.flags ?? {};
+  const dirs = coerceFlag('collectors.dir', 'string[]', flags['collectors.dir'] ?? []) as string[];
+  const collectors = options.collectors ?? (await discoverCollectors({ dirs, builtin: options.builtin }));
+  const resolved = resolveCollectors(collectors, flags);
+  const enabled = resolved.collectors.filter((c) => c.enabled);
+  const registry = options.registry ?? new Registry();
+  const logger = options.logger ?? pino({ name: 'atomic-exporter' }, pino.destination(2));
+  const paths: HostPaths = { ...resolved.paths, ...options.paths };
+  const threads = enabled.length === 0 ? 0 : (options.threads ?? (resolved.threads || defaultThreads(enabled.length)));
+
+  let pool: CollectorPool | undefined;
+  const self = new SelfMetrics(
+    registry,
+    enabled.map((c) => c.name),
+    () => pool?.threads ?? 0,
+  );
+  const declared = declareFamilies(registry, enabled);
+  const failures = new FailureLog(logger, options.logIntervalMs ?? DEFAULT_LOG_INTERVAL_MS);
+
+  const phases = createPhaseBuffer(Math.max(1, enabled.length));
+  if (threads > 0) {
+    pool = new CollectorPool({
+      threads,
+      registry,
+      threadData: { kind: 'atomic-exporter/pool', store: registry.share(), phases },
+      niceIncrement: options.niceIncrement ?? DEFAULT_NICE,
+      onReplacement: (reason, threadId) => {
+        self.recordReplacement(reason);
+        logger.debug({ threadId, reason }, 'worker thread replaced');
+      },
+      onError: (err) => logger.error({ err: err.message }, 'worker thread error outside a run'),
+    });
+  }
+
+  const store = registry.store;
+  let readyWaiters: (() => void)[] = [];
+  const scheduled: ScheduledCollector[] = [];
+  const isReady = (): boolean => scheduled.every((s) => s.runs > 0);
+  const ctx = {
+    pool: pool!,
+    store,
+    views: phaseViews(phases),
+    paths,
+    onResult: (s: ScheduledCollector, r: RunResult) => {
+      self.recordRun(r.collector, r.outcome, r.durationMs, r.finishedAt);
+      // A failed run keeps nothing stale that looks fresh: the collector's gauges go (as in
+      // node_exporter, where a failed collector reports nothing); its counters, histograms and
+      // summaries keep their totals (dropping them would lose what they counted).
+      if (r.outcome !== 'ok') for (const f of s.plan.gaugeFamilies) if (store.familyLiveSeries(f) > 0) store.removeAll(f);
+      failures.record(r.collector, r.outcome, r.message, r.durationMs);
+      if (readyWaiters.length > 0 && isReady()) {
+        for (const w of readyWaiters) w();
+        readyWaiters = [];
+      }
+    },
+    onMissed: (s: ScheduledCollector, n: number) => self.recordMissed(s.plan.name, n),
+  };
+  enabled.forEach((c, slot) => {
+    const d = declared.get(c.name)!;
+    scheduled.push(
+      new ScheduledCollector(
+        { name: c.name, url: c.collector.url, slot, intervalMs: c.intervalMs, timeoutMs: c.timeoutMs, options: c.options, families: d.families, gaugeFamilies: d.gaugeFamilies },
+        ctx,
+      ),
+    );
+  });
+  const byName = new Map(scheduled.map((s) => [s.plan.name, s]));
+  let stopped = false;
+
+  return {
+    registry,
+    threads,
+    get collectors(): CollectorInfo[] {
+      return resolved.collectors.map((c) => {
+        const s = byName.get(c.name);
+        return {
+          name: c.name,
+          file: c.collector.file,
+          builtin: c.collector.builtin,
+          enabled: c.enabled,
+          intervalMs: c.intervalMs,
+          timeoutMs: c.timeoutMs,
+          state: s === undefined ? 'disabled' : s.running ? 'running' : 'idle',
+          runs: s?.runs ?? 0,
+          failStreak: s?.failStreak ?? 0,
+          ...(s?.lastResult ? { lastResult: s.lastResult } : {}),
+        };
+      });
+    },
+    start() {
+      if (stopped) throw new Error('the collector runtime was stopped; create a new one');
+      for (const s of scheduled) s.start();
+    },
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await Promise.all(scheduled.map((s) => s.stop()));
+      await pool?.close();
+    },
+    ready: isReady,
+    whenReady() {
+      if (isReady()) return Promise.resolve();
+      return new Promise<void>((resolve) => readyWaiters.push(resolve));
+    },
+    async collectOnce() {
+      if (stopped) throw new Error('the collector runtime was stopped; create a new one');
+      return Promise.all(scheduled.map((s) => s.runFresh()));
+    },
+  };
+}

@@ -1,0 +1,95 @@
+/**
+ * What the server needs of an HTTP implementation, so that uWebSockets.js and node:http serve
+ * the same routes the same way. The server (server.ts) decides everything about a response; a
+ * backend only moves bytes: it hands over a request, writes one response with backpressure, and
+ * reports when the exchange ended (sent, or aborted by the client).
+ */
+
+/** A request, copied out of the backend's own object (uWS requests die when the handler returns). */
+export interface IncomingRequest {
+  /** Upper case, as sent: `GET`, `HEAD`, ... */
+  readonly method: string;
+  /** The path without the query string. */
+  readonly path: string;
+  /** Header names in lower case; repeated headers joined with `, `. */
+  readonly headers: Readonly<Record<string, string>>;
+  /** The peer's address, for logs and access rules. */
+  readonly remoteAddress: string;
+}
+
+export type ResponseHeaders = Readonly<Record<string, string>>;
+
+/**
+ * One request and its response. Exactly one `respond` per exchange; after the client went away
+ * (`aborted`) it does nothing.
+ */
+export interface Exchange {
+  readonly request: IncomingRequest;
+  /** True once the client closed the connection before the response was sent. */
+  readonly aborted: boolean;
+  /**
+   * Writes status, headers and body. The backend adds `Content-Length` (the length of `body`,
+   * also for HEAD). With `omitBody` (HEAD) nothing after the headers is written. Large bodies
+   * are written as the socket drains, never buffered twice.
+   */
+  respond(status: number, headers: ResponseHeaders, body: Uint8Array | string, omitBody?: boolean): void;
+  /**
+   * Called once, when the response has been handed to the socket in full or the client went
+   * away (`aborted` tells which). Set it before calling `respond`.
+   */
+  onDone: ((aborted: boolean) => void) | undefined;
+}
+
+export type ExchangeHandler = (exchange: Exchange) => void;
+
+/** Files for a TLS listener (paths, read by the backend). */
+export interface TlsFiles {
+  readonly certFile: string;
+  readonly keyFile: string;
+  /** CA bundle for client certificates. */
+  readonly caFile?: string;
+  readonly passphrase?: string;
+}
+
+export interface BackendOptions {
+  /** Serve HTTPS instead of HTTP. */
+  readonly tls?: TlsFiles;
+}
+
+/** A listening socket. */
+export interface Listener {
+  /** The port actually bound (differs from the one asked for when that was 0). */
+  readonly port: number;
+}
+
+export interface HttpBackend {
+  /** `uws` or `node`. */
+  readonly engine: Engine;
+  /**
+   * Binds `host:port` (`host` '' for every interface). Rejects with an Error whose `code` is the
+   * socket error (`EADDRINUSE`, `EADDRNOTAVAIL`, `ENOTFOUND`, ...) when it cannot.
+   */
+  listen(host: string, port: number): Promise<Listener>;
+  /** Stops accepting connections; connections already open stay until `closeConnections`. */
+  stopListening(): void;
+  /** Closes every connection still open. */
+  closeConnections(): void;
+}
+
+export type Engine = 'uws' | 'node';
+
+/** An error carrying a socket error code, as node's own errors do. */
+export class ListenError extends Error {
+  override readonly name = 'ListenError';
+  constructor(
+    message: string,
+    readonly code: string,
+  ) {
+    super(message);
+  }
+}
+
+/** `host:port` for messages, brackets around IPv6. */
+export function formatHostPort(host: string, port: number): string {
+  return `${host.includes(':') ? `[${host}]` : host}:${port}`;
+}

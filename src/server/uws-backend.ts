@@ -1,0 +1,161 @@
+/**
+ * The uWebSockets.js backend: every request goes to one `any('/*')` route and from there to the
+ * server's handler; responses are written with `tryEnd`/`onWritable`, so a body of many
+ * megabytes to a slow client is sent as the socket drains instead of being copied into an
+ * unbounded buffer.
+ *
+ * uWS rules this file keeps: a request object is only valid during the handler (everything is
+ * copied out at once); every response gets an `onAborted` handler before the handler returns,
+ * and after it fired the response is never touched again; writes from outside the handler's
+ * own tick go through `cork` so status, headers and body leave in one syscall.
+ */
+import { STATUS_CODES } from 'node:http';
+import type { BackendOptions, Exchange, ExchangeHandler, HttpBackend, IncomingRequest, Listener, ResponseHeaders } from './backend.js';
+import { ListenError } from './backend.js';
+import { probeListenError } from './listen-error.js';
+import type { UwsApp, UwsListenSocket, UwsModule, UwsRequest, UwsResponse } from './uws.js';
+
+/** Bind with SO_REUSEPORT off: a second exporter on the same port must fail, not share it. */
+const LIBUS_LISTEN_EXCLUSIVE_PORT = 1;
+
+const statusLines = new Map<number, string>();
+function statusLine(status: number): string {
+  let line = statusLines.get(status);
+  if (line === undefined) statusLines.set(status, (line = `${status} ${STATUS_CODES[status] ?? ''}`.trimEnd()));
+  return line;
+}
+
+class UwsIncoming implements IncomingRequest {
+  readonly method: string;
+  readonly path: string;
+  readonly headers: Record<string, string> = {};
+  #res: UwsResponse;
+  #exchange: UwsExchange;
+  #remote: string | undefined;
+
+  constructor(req: UwsRequest, res: UwsResponse, exchange: UwsExchange) {
+    this.method = req.getCaseSensitiveMethod();
+    this.path = req.getUrl();
+    const headers = this.headers;
+    req.forEach((k, v) => {
+      const prev = headers[k];
+      headers[k] = prev === undefined ? v : `${prev}, ${v}`;
+    });
+    this.#res = res;
+    this.#exchange = exchange;
+  }
+
+  get remoteAddress(): string {
+    if (this.#remote === undefined) {
+      // Only readable while the response is alive; an aborted one has no address to give.
+      this.#remote = this.#exchange.aborted || this.#exchange.finished ? '' : Buffer.from(this.#res.getRemoteAddressAsText()).toString();
+    }
+    return this.#remote;
+  }
+}
+
+class UwsExchange implements Exchange {
+  readonly request: IncomingRequest;
+  aborted = false;
+  finished = false;
+  onDone: ((aborted: boolean) => void) | undefined;
+  #res: UwsResponse;
+  #responded = false;
+
+  constructor(res: UwsResponse, req: UwsRequest) {
+    this.#res = res;
+    res.onAborted(() => {
+      this.aborted = true;
+      this.#finish(true);
+    });
+    this.request = new UwsIncoming(req, res, this);
+  }
+
+  #finish(aborted: boolean): void {
+    if (this.finished) return;
+    this.finished = true;
+    const done = this.onDone;
+    this.onDone = undefined;
+    done?.(aborted);
+  }
+
+  respond(status: number, headers: ResponseHeaders, body: Uint8Array | string, omitBody = false): void {
+    if (this.aborted || this.#responded) return;
+    this.#responded = true;
+    const res = this.#res;
+    const data = typeof body === 'string' ? Buffer.from(body) : body;
+    res.cork(() => {
+      res.writeStatus(statusLine(status));
+      for (const k in headers) res.writeHeader(k, headers[k]!);
+      if (omitBody) {
+        res.endWithoutBody(data.byteLength);
+        this.#finish(false);
+        return;
+      }
+      const total = data.byteLength;
+      const start = res.getWriteOffset();
+      const [, done] = res.tryEnd(data, total);
+      if (done) {
+        this.#finish(false);
+        return;
+      }
+      // The socket is full: uWS kept what it could not send; go on from its write offset each
+      // time it drains. Returning false tells it the write did not fit yet.
+      res.onWritable((offset) => {
+        if (this.aborted) return true;
+        const [ok, finished] = res.tryEnd(data.subarray(offset - start), total);
+        if (finished) this.#finish(false);
+        return ok;
+      });
+    });
+  }
+}
+
+export class UwsBackend implements HttpBackend {
+  readonly engine = 'uws' as const;
+  #uws: UwsModule;
+  #app: UwsApp;
+  #listenSocket: UwsListenSocket | undefined;
+
+  constructor(uws: UwsModule, handler: ExchangeHandler, options: BackendOptions = {}) {
+    this.#uws = uws;
+    const tls = options.tls;
+    this.#app = tls
+      ? uws.SSLApp({
+          cert_file_name: tls.certFile,
+          key_file_name: tls.keyFile,
+          ...(tls.caFile !== undefined ? { ca_file_name: tls.caFile } : {}),
+          ...(tls.passphrase !== undefined ? { passphrase: tls.passphrase } : {}),
+        })
+      : uws.App();
+    this.#app.any('/*', (res, req) => {
+      handler(new UwsExchange(res, req));
+    });
+  }
+
+  listen(host: string, port: number): Promise<Listener> {
+    if (this.#listenSocket) return Promise.reject(new ListenError('already listening', 'EALREADY'));
+    return new Promise((resolve, reject) => {
+      const done = (socket: UwsListenSocket | false): void => {
+        if (socket === false) {
+          void probeListenError(host, port).then(reject);
+          return;
+        }
+        this.#listenSocket = socket;
+        resolve({ port: this.#uws.us_socket_local_port(socket as never) });
+      };
+      if (host === '') this.#app.listen(port, LIBUS_LISTEN_EXCLUSIVE_PORT, done);
+      else (this.#app.listen as unknown as (h: string, p: number, o: number, cb: typeof done) => UwsApp)(host, port, LIBUS_LISTEN_EXCLUSIVE_PORT, done);
+    });
+  }
+
+  stopListening(): void {
+    if (this.#listenSocket) this.#uws.us_listen_socket_close(this.#listenSocket);
+    this.#listenSocket = undefined;
+  }
+
+  closeConnections(): void {
+    this.stopListening();
+    (this.#app as UwsApp & { close(): void }).close();
+  }
+}

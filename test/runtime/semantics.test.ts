@@ -1,0 +1,198 @@
+/**
+ * What a run does to its collector's series, through the whole runtime (pool threads, staging,
+ * apply), driven run by run with the scripted fixture collector and collectOnce().
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import path from 'node:path';
+import { Counter } from '../../src/metrics/counter.js';
+import { Registry } from '../../src/registry.js';
+import { createRuntime, type CollectorRuntime, type DiscoveredCollector } from '../../src/runtime/index.js';
+import { makeTempDir, type TempDir } from '../support/tempdir.js';
+import { fixtureCollectors, memoryLogger, sample, seriesOf, until, writeScript } from './helpers.js';
+
+describe('run semantics', () => {
+  let collectors: DiscoveredCollector[];
+  let tmp: TempDir;
+  let control: string;
+  let rt: CollectorRuntime;
+  let log: ReturnType<typeof memoryLogger>;
+
+  before(async () => {
+    collectors = await fixtureCollectors();
+    tmp = await makeTempDir('runtime-semantics');
+    control = path.join(tmp.path, 'control.json');
+    log = memoryLogger();
+    rt = await createRuntime({
+      collectors,
+      flags: { 'collector.disable-defaults': true, 'collector.scripted': true, 'collector.scripted.control': control, 'collector.scripted.timeout': '300ms' },
+      threads: 1,
+      logger: log.logger,
+      logIntervalMs: 60_000,
+    });
+  });
+  after(async () => {
+    await rt.stop();
+    await tmp.remove();
+  });
+
+  const once = async () => {
+    const [r] = await rt.collectOnce();
+    return { r: r!, text: await rt.registry.metrics() };
+  };
+
+  it('is not ready before its first run, and ready after', async () => {
+    assert.equal(rt.ready(), false);
+    writeScript(control, { gauge: { a: 1, b: 2 }, counterInc: { a: 1, b: 1 }, counterSet: { m: 100 }, observe: { a: [0.5, 5] }, summarize: { a: [10] } });
+    const { r, text } = await once();
+    assert.equal(r.outcome, 'ok', r.message);
+    assert.equal(r.series, 7);
+    assert.equal(rt.ready(), true);
+    assert.equal(sample(text, 'scripted_value{k="a"}'), 1);
+    assert.equal(sample(text, 'scripted_events_total{src="script",k="m"}'), 100);
+    assert.equal(sample(text, 'scripted_seconds_count{k="a"}'), 2);
+    assert.equal(sample(text, 'atomic_exporter_collector_success{collector="scripted"}'), 1);
+  });
+
+  it('removes the series the latest successful run did not report', async () => {
+    writeScript(control, { gauge: { b: 3 }, counterInc: { a: 1 }, counterSet: { m: 120 }, touch: ['a'] });
+    const { r, text } = await once();
+    assert.equal(r.outcome, 'ok', r.message);
+    assert.deepEqual(seriesOf(text, 'scripted_value').sort(), ['scripted_value{k="a"}', 'scripted_value{k="b"}']);
+    assert.equal(sample(text, 'scripted_value{k="a"}'), 1, 'touch keeps the value');
+    assert.equal(sample(text, 'scripted_value{k="b"}'), 3);
+    assert.deepEqual(seriesOf(text, 'scripted_events_total').sort(), ['scripted_events_total{src="script",k="a"}', 'scripted_events_total{src="script",k="m"}']);
+    assert.equal(sample(text, 'scripted_events_total{src="script",k="a"}'), 2, 'inc accumulates onto the previous run');
+    assert.equal(sample(text, 'scripted_events_total{src="script",k="m"}'), 120, 'set mirrors');
+    assert.equal(sample(text, 'scripted_seconds_count{k="a"}'), 2, 'touched histogram keeps its counts');
+  });
+
+  const before_ = async () => rt.registry.metrics();
+  const lastSuccess = (t: string) => sample(t, 'atomic_exporter_collector_last_success_timestamp_seconds{collector="scripted"}');
+
+  for (const [what, script, outcome] of [
+    ['throws', { throw: 'boom' }, 'error'],
+    ['reports no data', { nodata: true }, 'nodata'],
+    ['exits its thread', { exit: 3 }, 'crash'],
+    ['hangs past its timeout', { hang: true }, 'timeout'],
+  ] as const) {
+    it(`a run that ${what} applies none of its writes, drops the gauges, keeps the counters`, async () => {
+      const prev = await before_();
+      writeScript(control, { gauge: { a: 99, z: 1 }, counterInc: { a: 50, z: 1 }, counterSet: { m: 1 }, ...script });
+      const { r, text } = await once();
+      assert.equal(r.outcome, outcome, r.message);
+      assert.deepEqual(seriesOf(text, 'scripted_value'), [], 'gauges are dropped after a failed run');
+      assert.equal(sample(text, 'scripted_events_total{src="script",k="a"}'), 2);
+      assert.equal(sample(text, 'scripted_events_total{src="script",k="m"}'), 120);
+      assert.equal(sample(text, 'scripted_events_total{src="script",k="z"}'), undefined);
+      assert.equal(sample(text, 'scripted_seconds_count{k="a"}'), 2);
+      assert.equal(sample(text, 'atomic_exporter_collector_success{collector="scripted"}'), 0);
+      assert.equal(lastSuccess(text), lastSuccess(prev), 'last success timestamp shows the staleness');
+      assert.equal(sample(text, `atomic_exporter_collector_runs_total{collector="scripted",result="${outcome}"}`), 1);
+    });
+  }
+
+  it('counts the replaced threads, and the next run continues where the counters were', async () => {
+    await until(async () => sample(await rt.registry.metrics(), 'atomic_exporter_worker_thread_replacements_total{reason="crash"}') === 1, 5000, 'crash replacement');
+    await until(async () => sample(await rt.registry.metrics(), 'atomic_exporter_worker_thread_replacements_total{reason="timeout"}') === 1, 5000, 'timeout replacement');
+    writeScript(control, { gauge: { a: 5 }, counterInc: { a: 1 }, counterSet: { m: 130 } });
+    const { r, text } = await once();
+    assert.equal(r.outcome, 'ok', r.message);
+    assert.equal(sample(text, 'scripted_events_total{src="script",k="a"}'), 3);
+    assert.equal(sample(text, 'scripted_value{k="a"}'), 5);
+    assert.equal(sample(text, 'atomic_exporter_worker_threads'), 1);
+  });
+
+  it('logs one line per failure, rate-limited per collector, with name and error', () => {
+    const errors = log.lines.filter((l) => l.msg === 'collector failed');
+    assert.equal(errors.length, 1, JSON.stringify(errors));
+    assert.equal(errors[0]!.collector, 'scripted');
+    assert.equal(errors[0]!.err, 'boom');
+    assert.ok(log.lines.some((l) => l.msg === 'collector returned no data' && l.level === 20));
+    assert.ok(log.lines.some((l) => l.msg === 'collector recovered' && l.collector === 'scripted'));
+  });
+
+  it('lists collectors with their state', () => {
+    const s = rt.collectors.find((c) => c.name === 'scripted')!;
+    assert.equal(s.enabled, true);
+    assert.equal(s.state, 'idle');
+    assert.equal(s.runs, 7);
+    assert.equal(s.timeoutMs, 300);
+    assert.equal(s.lastResult?.outcome, 'ok');
+    assert.equal(rt.collectors.find((c) => c.name === 'counting')!.state, 'disabled');
+  });
+});
+
+describe('counters across thread deaths', () => {
+  it('never go backwards in any scrape while runs succeed, crash and hang', async () => {
+    const collectors = await fixtureCollectors();
+    const tmp = await makeTempDir('runtime-monotonic');
+    const control = path.join(tmp.path, 'control.json');
+    const rt = await createRuntime({
+      collectors,
+      flags: { 'collector.disable-defaults': true, 'collector.scripted': true, 'collector.scripted.control': control, 'collector.scripted.timeout': '100ms' },
+      threads: 1,
+      logger: memoryLogger('silent').logger,
+    });
+    let last = -1;
+    const scrape = async () => {
+      const v = sample(await rt.registry.metrics(), 'scripted_events_total{src="script",k="a"}') ?? 0;
+      assert.ok(v >= last, `counter went from ${last} to ${v}`);
+      last = v;
+    };
+    const scraper = setInterval(() => void scrape(), 5);
+    try {
+      for (let i = 0; i < 12; i++) {
+        const fault = i % 3 === 1 ? { exit: 1 } : i % 3 === 2 ? { hang: true } : {};
+        writeScript(control, { counterInc: { a: 1 }, ...fault });
+        await rt.collectOnce();
+        await scrape();
+      }
+    } finally {
+      clearInterval(scraper);
+      await rt.stop();
+      await tmp.remove();
+    }
+    assert.equal(last, 4);
+  });
+});
+
+describe('cooperative timeout', () => {
+  it('aborts ctx.signal at the timeout; a collector that honours it keeps its thread', async () => {
+    const rt = await createRuntime({
+      collectors: await fixtureCollectors(),
+      flags: { 'collector.disable-defaults': true, 'collector.sleepy': true },
+      logger: memoryLogger('silent').logger,
+    });
+    try {
+      const [r] = await rt.collectOnce();
+      assert.equal(r!.outcome, 'timeout');
+      assert.match(r!.message!, /timed out after 100 ms/);
+      const text = await rt.registry.metrics();
+      assert.equal(sample(text, 'atomic_exporter_worker_thread_replacements_total{reason="timeout"}'), 0);
+      assert.equal(sample(text, 'sleepy_value'), undefined);
+    } finally {
+      await rt.stop();
+    }
+  });
+});
+
+describe('ownership of names', () => {
+  it('rejects a collector metric that the registry already has', async () => {
+    const registry = new Registry();
+    new Counter({ name: 'counting_runs_total', help: 'mine', registers: [registry] });
+    await assert.rejects(
+      createRuntime({ registry, collectors: await fixtureCollectors(), flags: { 'collector.disable-defaults': true, 'collector.counting': true }, logger: memoryLogger('silent').logger }),
+      (e: Error & { code?: string }) => e.code === 'ERR_COLLECTOR_CONFLICT' && /metric "counting_runs_total" of collector "counting"/.test(e.message) && /the registry/.test(e.message),
+    );
+  });
+
+  it('rejects two enabled collectors declaring the same metric', async () => {
+    const [counting] = (await fixtureCollectors()).filter((c) => c.name === 'counting');
+    const twin = { ...counting!, name: 'twin' };
+    await assert.rejects(
+      createRuntime({ collectors: [counting!, twin], logger: memoryLogger('silent').logger }),
+      (e: Error & { code?: string }) => e.code === 'ERR_COLLECTOR_CONFLICT' && /collector "twin"/.test(e.message) && /already defined by collector "counting"/.test(e.message),
+    );
+  });
+});

@@ -1,0 +1,56 @@
+/**
+ * netstat: node_netstat_<Proto>_<Field> for the fields matching `--collector.netstat.fields`,
+ * as node_exporter's netstat collector.
+ *
+ * Source: `<procfs>/net/netstat`, `<procfs>/net/snmp` and `<procfs>/net/snmp6`, read directly:
+ * systeminformation has no protocol counters. A missing snmp6 (IPv6 disabled) is skipped, as in
+ * node_exporter.
+ *
+ * Type: node_exporter exports these as `untyped`. The collector contract has no untyped
+ * metric, so they are gauges here: same name, value and labels; only the `# TYPE` line differs.
+ */
+import { defineCollector, type GaugeSpec } from '../src/collector/define.js';
+import { parseNetstatPairs, parseSnmp6, type NetStats } from '../src/host/netstat.js';
+import { NETSTAT_FIELDS } from '../src/host/netstat-fields.js';
+import { stringOption } from '../src/host/options.js';
+import { procFile } from '../src/host/paths.js';
+import { readOptional, readSource } from '../src/host/read.js';
+import { goRegExp } from '../src/host/regexp.js';
+import { gauge } from '../src/host/specs.js';
+
+const metrics: Record<string, GaugeSpec> = {};
+for (const [proto, fields] of Object.entries(NETSTAT_FIELDS)) {
+  for (const f of fields) metrics[`${proto}_${f}`] = gauge(`node_netstat_${proto}_${f}`, `Statistic ${proto}${f}.`);
+}
+
+const options = {
+  fields: {
+    type: 'string',
+    default:
+      '^(.*_(InErrors|InErrs)|Ip_Forwarding|Ip(6|Ext)_(InOctets|OutOctets)|Icmp6?_(InMsgs|OutMsgs)|TcpExt_(Listen.*|Syncookies.*|TCPSynRetrans|TCPTimeouts)|Tcp_(ActiveOpens|InSegs|OutSegs|OutRsts|PassiveOpens|RetransSegs|CurrEstab)|Udp6?_(InDatagrams|OutDatagrams|NoPorts|RcvbufErrors|SndbufErrors))$',
+    help: 'Regexp of fields to return for netstat collector.',
+  },
+} as const;
+
+export default defineCollector({
+  name: 'netstat',
+  help: 'Exposes network statistics from /proc/net/netstat, /proc/net/snmp and /proc/net/snmp6.',
+  options,
+  metrics,
+  collect({ metrics: m, paths, options: opts }) {
+    const pattern = goRegExp(stringOption('netstat', options, opts, 'fields'), '--collector.netstat.fields');
+    const stats: NetStats = new Map();
+    const netstat = procFile(paths, 'net', 'netstat');
+    const snmp = procFile(paths, 'net', 'snmp');
+    parseNetstatPairs(readSource(netstat), netstat, stats);
+    parseNetstatPairs(readSource(snmp), snmp, stats);
+    const snmp6 = readOptional(procFile(paths, 'net', 'snmp6'));
+    if (snmp6 !== undefined) parseSnmp6(snmp6, stats);
+    for (const [proto, fields] of stats) {
+      for (const [field, value] of fields) {
+        const key = `${proto}_${field}`;
+        if (pattern.test(key)) m[key]?.set(value);
+      }
+    }
+  },
+});

@@ -1,0 +1,38 @@
+/**
+ * vmstat: node_vmstat_<field> for the /proc/vmstat fields matching `--collector.vmstat.fields`
+ * (default `^(oom_kill|pgpg|pswp|pg.*fault).*`), as node_exporter's vmstat collector.
+ *
+ * Source: `<procfs>/vmstat`, read directly: systeminformation has no vmstat counters.
+ *
+ * Type: node_exporter exports these as `untyped`. The collector contract has no untyped
+ * metric, so they are gauges here: same name, value and labels; only the `# TYPE` line differs
+ * (PromQL treats both alike).
+ */
+import { defineCollector, type GaugeSpec } from '../src/collector/define.js';
+import { parseKeyValueLines } from '../src/host/key-values.js';
+import { stringOption } from '../src/host/options.js';
+import { procFile } from '../src/host/paths.js';
+import { readSource } from '../src/host/read.js';
+import { goRegExp } from '../src/host/regexp.js';
+import { gauge } from '../src/host/specs.js';
+import { VMSTAT_FIELDS } from '../src/host/vmstat-fields.js';
+
+const metrics: Record<string, GaugeSpec> = {};
+for (const field of VMSTAT_FIELDS) metrics[field] = gauge(`node_vmstat_${field}`, `/proc/vmstat information field ${field}.`);
+
+const options = {
+  fields: { type: 'string', default: '^(oom_kill|pgpg|pswp|pg.*fault).*', help: 'Regexp of fields to return for vmstat collector.' },
+} as const;
+
+export default defineCollector({
+  name: 'vmstat',
+  help: 'Exports /proc/vmstat statistics.',
+  options,
+  metrics,
+  collect({ metrics: m, paths, options: opts }) {
+    const pattern = goRegExp(stringOption('vmstat', options, opts, 'fields'), '--collector.vmstat.fields');
+    for (const [field, value] of parseKeyValueLines(readSource(procFile(paths, 'vmstat')), 'vmstat')) {
+      if (pattern.test(field)) m[field]?.set(value);
+    }
+  },
+});
