@@ -11,6 +11,7 @@
  */
 import {
   benchOptions,
+  stats,
   fmtBytes,
   fmtCount,
   fmtMs,
@@ -36,8 +37,13 @@ const TARGET_SERIES = opts.quick ? 20_000 : 500_000;
 const COUNTER_SIZES = opts.quick ? [2_000, TARGET_SERIES] : [10_000, 100_000, TARGET_SERIES, 1_000_000];
 const HISTOGRAM_SERIES = opts.quick ? 5_000 : 100_000;
 const THREADS = [1, 2, 4];
-const UPDATE = opts.quick ? { durationMs: 200, warmupMs: 100, trials: 1 } : { durationMs: 1000, warmupMs: 300, trials: 3 };
+const UPDATE = opts.quick ? { durationMs: 200, warmupMs: 100, trials: 1 } : { durationMs: 1000, warmupMs: 300, trials: 5 };
 const IMPLS: Impl[] = ['ours', 'prom-client'];
+/**
+ * Each (library, size) runs this many times, alternating ours / prom-client, in fresh processes;
+ * the samples are pooled. On a shared machine this spreads other work's load over both.
+ */
+const ROUNDS = opts.quick ? 1 : 2;
 
 function repeatsFor(series: number): { warmup: number; repeat: number } {
   if (opts.quick) return { warmup: 1, repeat: 3 };
@@ -53,10 +59,10 @@ for (const threads of THREADS) {
 updateConfigs.push({ variant: 'prom-inc', threads: 1 }, { variant: 'prom-child', threads: 1 });
 
 const renderRuns: RenderArgs[] = [];
-for (const series of COUNTER_SIZES) for (const impl of IMPLS) renderRuns.push({ impl, kind: 'counter', series, ...repeatsFor(series) });
-for (const impl of IMPLS) renderRuns.push({ impl, kind: 'histogram', series: HISTOGRAM_SERIES, ...repeatsFor(HISTOGRAM_SERIES) });
+for (const series of COUNTER_SIZES) for (let round = 0; round < ROUNDS; round++) for (const impl of IMPLS) renderRuns.push({ impl, kind: 'counter', series, ...repeatsFor(series) });
+for (let round = 0; round < ROUNDS; round++) for (const impl of IMPLS) renderRuns.push({ impl, kind: 'histogram', series: HISTOGRAM_SERIES, ...repeatsFor(HISTOGRAM_SERIES) });
 
-const progress = new Progress('core', renderRuns.length + updateConfigs.length);
+const progress = new Progress('core', renderRuns.length + updateConfigs.length * UPDATE.trials);
 const renders: RenderResult[] = [];
 for (const run of renderRuns) {
   progress.note(`${run.impl} ${fmtCount(run.series)} ${run.kind}s`);
@@ -66,30 +72,53 @@ for (const run of renderRuns) {
   progress.tick(1);
   progress.log(`${run.impl.padEnd(11)} ${fmtCount(run.series).padStart(5)} ${run.kind}s: render ${fmtMs(r.render.median)}, ${fmtBytes(r.memSteady.total / run.series)}/series`);
 }
-const updates: UpdateResult[] = [];
-for (const c of updateConfigs) {
-  progress.note(`${c.variant} × ${c.threads} thread(s)`);
-  const args: UpdateArgs = { ...c, ...UPDATE };
-  updates.push(await runInChild<UpdateResult>(new URL('./core/updates.ts', import.meta.url), 'runUpdates', args));
-  progress.tick(1);
+// Trials go round-robin over the configurations (one trial per fresh process), so a burst of
+// other load on the machine hits one trial of many configurations, not every trial of one.
+const trialRuns: UpdateResult[] = [];
+for (let trial = 0; trial < UPDATE.trials; trial++) {
+  for (const c of updateConfigs) {
+    progress.note(`trial ${trial + 1}/${UPDATE.trials}: ${c.variant} × ${c.threads} thread(s)`);
+    const args: UpdateArgs = { ...c, ...UPDATE, trials: 1 };
+    trialRuns.push(await runInChild<UpdateResult>(new URL('./core/updates.ts', import.meta.url), 'runUpdates', args));
+    progress.tick(1);
+  }
 }
+const updates: UpdateResult[] = updateConfigs.map((c) => {
+  const runs = trialRuns.filter((u) => u.variant === c.variant && u.threads === c.threads);
+  const rates = runs.map((u) => u.opsPerSecond);
+  const exact = runs[0]!.exact === undefined ? undefined : runs.every((u) => u.exact);
+  return { ...c, ...UPDATE, opsPerSecond: stats(rates).median, trialsOpsPerSecond: rates, exact };
+});
 progress.done();
 
 // ---- tables -------------------------------------------------------------------------------
 
-const find = (impl: Impl, kind: Kind, series: number): RenderResult => renders.find((r) => r.impl === impl && r.kind === kind && r.series === series)!;
+/** The rounds of one (library, kind, size) merged: render samples pooled, memory averaged. */
+function find(impl: Impl, kind: Kind, series: number): RenderResult {
+  const rs = renders.filter((r) => r.impl === impl && r.kind === kind && r.series === series);
+  const samples = rs.flatMap((r) => r.render.samples);
+  const mean = <K extends keyof RenderResult['memSteady']>(which: 'memBuild' | 'memSteady', k: K): number => rs.reduce((a, r) => a + r[which][k], 0) / rs.length;
+  const mem = (which: 'memBuild' | 'memSteady') => {
+    const keys = Object.keys(rs[0]![which]) as (keyof RenderResult['memSteady'])[];
+    return Object.fromEntries(keys.map((k) => [k, mean(which, k)])) as unknown as RenderResult['memSteady'];
+  };
+  return { ...rs[0]!, buildMs: stats(rs.map((r) => r.buildMs)).median, render: { ...stats(samples), samples }, memBuild: mem('memBuild'), memSteady: mem('memSteady') };
+}
 const perSeries = (r: RenderResult, field: 'heapUsed' | 'total' | 'rss'): number => r.memSteady[field] / r.series;
 
 function renderTable(kind: Kind, sizes: number[], title: string): BenchTable {
   return {
     title,
-    columns: ['series', 'ours median', 'ours p99', 'prom-client median', 'prom-client p99', 'speedup (prom-client / ours)', 'create series: ours', 'create series: prom-client', 'output', 'same output size'],
+    columns: ['series', 'ours median', 'ours p99', 'prom-client median', 'prom-client p99', 'speedup (medians)', 'speedup (fastest runs)', 'create series: ours', 'create series: prom-client', 'output', 'same output size'],
     rows: sizes.map((n) => {
       const o = find('ours', kind, n);
       const p = find('prom-client', kind, n);
-      return [fmtCount(n), fmtMs(o.render.median), fmtMs(o.render.p99), fmtMs(p.render.median), fmtMs(p.render.p99), fmtRatio(p.render.median / o.render.median), fmtMs(o.buildMs), fmtMs(p.buildMs), fmtBytes(o.outputBytes), o.outputBytes === p.outputBytes && o.lines === p.lines ? 'yes' : `no (${p.outputBytes} B)`];
+      return [fmtCount(n), fmtMs(o.render.median), fmtMs(o.render.p99), fmtMs(p.render.median), fmtMs(p.render.p99), fmtRatio(p.render.median / o.render.median), fmtRatio(p.render.min / o.render.min), fmtMs(o.buildMs), fmtMs(p.buildMs), fmtBytes(o.outputBytes), o.outputBytes === p.outputBytes && o.lines === p.lines ? 'yes' : `no (${p.outputBytes} B)`];
     }),
-    notes: [`Median and p99 of ${sizes.map((n) => `${repeatsFor(n).repeat} renders at ${fmtCount(n)}`).join(', ')} after warmup; \`await registry.metrics()\` in the text format, each library in its own process.`],
+    notes: [
+      `${ROUNDS} fresh process(es) per library and size, alternating, each timing ${sizes.map((n) => `${repeatsFor(n).repeat} renders at ${fmtCount(n)}`).join(', ')} after warmup; samples pooled. \`await registry.metrics()\` in the text format. ` +
+        'Speedup = prom-client time / our time; "fastest runs" compares the minimum of each, the least disturbed by other load on the machine.',
+    ],
   };
 }
 
@@ -135,7 +164,7 @@ const updateTable: BenchTable = {
     ];
   }),
   notes: [
-    `Each thread increments one series (3 labels) of one counter for ${UPDATE.durationMs} ms after a ${UPDATE.warmupMs} ms warmup; median of ${UPDATE.trials} trial(s). ` +
+    `Each thread increments one series (3 labels) of one counter for ${UPDATE.durationMs} ms after a ${UPDATE.warmupMs} ms warmup; median of ${UPDATE.trials} trial(s), each in a fresh process, taken round-robin over all rows. ` +
       `prom-client cannot share a counter between threads, so it runs in one thread. "exact count": the rendered counter equals the increments made. ` +
       `The machine has ${machine.cores} cores: 4 threads are oversubscribed.`,
   ],
@@ -177,11 +206,21 @@ const charts: BarChart[] = [
     })),
   },
   {
-    title: `Histograms: ${fmtCount(HISTOGRAM_SERIES)} series × 11 buckets`,
-    subtitle: 'median registry.metrics() time (ms) and bytes per series, lower is better',
+    title: `Histograms: ${fmtCount(HISTOGRAM_SERIES)} series × 11 buckets, registry.metrics()`,
+    subtitle: 'median render time, lower is better',
+    groups: [{ label: `${fmtCount(HISTOGRAM_SERIES)} series`, bars: IMPLS.map((impl) => ({ series: impl, value: find(impl, 'histogram', HISTOGRAM_SERIES).render.median, text: fmtMs(find(impl, 'histogram', HISTOGRAM_SERIES).render.median) })) }],
+  },
+  {
+    title: `Histograms: ${fmtCount(HISTOGRAM_SERIES)} series × 11 buckets, memory per series`,
+    subtitle: 'bytes retained per series after creating and rendering, lower is better',
     groups: [
-      { label: 'render', bars: IMPLS.map((impl) => ({ series: impl, value: find(impl, 'histogram', HISTOGRAM_SERIES).render.median, text: fmtMs(find(impl, 'histogram', HISTOGRAM_SERIES).render.median) })) },
-      { label: 'bytes / series', bars: IMPLS.map((impl) => ({ series: impl, value: perSeries(find(impl, 'histogram', HISTOGRAM_SERIES), 'total'), text: perSeries(find(impl, 'histogram', HISTOGRAM_SERIES), 'total').toFixed(0) + ' B' })) },
+      {
+        label: `${fmtCount(HISTOGRAM_SERIES)} series`,
+        bars: [
+          { series: 'ours (heap only)', value: perSeries(find('ours', 'histogram', HISTOGRAM_SERIES), 'heapUsed'), text: perSeries(find('ours', 'histogram', HISTOGRAM_SERIES), 'heapUsed').toFixed(0) + ' B' },
+          ...IMPLS.map((impl) => ({ series: impl, value: perSeries(find(impl, 'histogram', HISTOGRAM_SERIES), 'total'), text: perSeries(find(impl, 'histogram', HISTOGRAM_SERIES), 'total').toFixed(0) + ' B' })),
+        ],
+      },
     ],
   },
   {

@@ -69,7 +69,7 @@ await neAll.stop();
 progress.tick(1, 'full scrape through the runtime');
 
 // ---- 2. full default scrape ------------------------------------------------------------------
-const full = await runInChild<FullScrapeResult>(workloads, 'fullScrape', { runs: RUNS, warmup: 5 });
+const full = await runInChild<FullScrapeResult>(workloads, 'fullScrape', { runs: RUNS, warmup: opts.quick ? 5 : 20 });
 progress.tick(1, `idle, ${IDLE_SECONDS} s at a 15 s scrape interval`);
 
 // ---- 3. idle RSS and CPU ---------------------------------------------------------------------
@@ -97,11 +97,15 @@ interface IdleRow {
 }
 const ours5 = await startOurs([]);
 const ours15 = await startOurs(['--collectors.interval=15s']);
+const oursOne = await startOurs(['--collectors.threads=1']);
+const oursNone = await startOurs(['--collector.disable-defaults']);
 const neIdle = (await startNodeExporter(noSkip, { args: ['--collector.disable-defaults', ...COLLECTORS.map((c) => `--collector.${c}`), ...UPSTREAM_DEFAULT_ARGS] }))!;
 const neIdleAll = (await startNodeExporter(noSkip, {}))!;
 const idleRows: IdleRow[] = [
   { name: 'atomic-exporter, defaults (collectors every 5 s)', pid: ours5.pid, url: `http://127.0.0.1:${ours5.port}/metrics`, stop: () => ours5.stop() },
   { name: 'atomic-exporter, --collectors.interval=15s', pid: ours15.pid, url: `http://127.0.0.1:${ours15.port}/metrics`, stop: () => ours15.stop() },
+  { name: 'atomic-exporter, --collectors.threads=1', pid: oursOne.pid, url: `http://127.0.0.1:${oursOne.port}/metrics`, stop: () => oursOne.stop() },
+  { name: 'atomic-exporter, no collectors (server + runtime only)', pid: oursNone.pid, url: `http://127.0.0.1:${oursNone.port}/metrics`, stop: () => oursNone.stop() },
   { name: 'node_exporter, same collectors', pid: neIdle.pid, url: `${neIdle.url}/metrics`, stop: () => neIdle.stop() },
   { name: 'node_exporter, all its defaults', pid: neIdleAll.pid, url: `${neIdleAll.url}/metrics`, stop: () => neIdleAll.stop() },
 ];

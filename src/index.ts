@@ -24,9 +24,30 @@ export {
   type CollectorDefinition,
   type CollectContext,
   type CollectorOption,
+  type CollectorCounter,
+  type CollectorGauge,
+  type CollectorHistogram,
+  type CollectorSummary,
   type HostPaths,
   type MetricSpec,
 } from './collector/define.js';
+
+/** The collector runtime: discovers collector files and runs them in a worker pool (README, "Collectors"). */
+export {
+  createRuntime,
+  discoverCollectors,
+  collectorFlagSpecs,
+  resolveCollectors,
+  CollectorRuntimeError,
+  RUNTIME_FLAGS,
+  type CollectorRuntime,
+  type CollectorInfo,
+  type DiscoveredCollector,
+  type FlagSpec as CollectorFlagSpec,
+  type RunResult,
+  type RunOutcome,
+  type RuntimeOptions,
+} from './runtime/index.js';
 
 /** The HTTP server: a registry (and prom-client registries) on `/metrics`, with `/-/healthy` and `/-/ready`. */
 export {
@@ -43,3 +64,23 @@ export {
   type ServerLogger,
   type TlsFiles,
 } from './server/index.js';
+
+/** Pushing to a Pushgateway and writing files for node_exporter's textfile collector (README, "Push and textfile"). */
+export {
+  Pushgateway,
+  PushgatewayError,
+  PushConfigError,
+  TextfileWriteError,
+  writeToTextfile,
+  startPeriodicPush,
+  type PushgatewayErrorCode,
+  type PushgatewayOptions,
+  type PushParameters,
+  type PushResult,
+  type PushableRegistry,
+  type PeriodicPush,
+  type PeriodicPushOptions,
+} from './push/index.js';
+/** The text format parser node_exporter's textfile collector uses, and collectors' const families (`ctx.emit`). */
+export { parseTextFormat, TextParseError, type TextFamily, type TextMetric, type TextLabel, type TextMetricType } from './textfile/parse.js';
+export type { ConstFamily, ConstSeries } from './collector/const-family.js';

@@ -26,6 +26,13 @@ export interface Cardinality {
 const DROPPED_FAMILY = 'atomic_exporter_series_dropped_total';
 
 /**
+ * How many registries hold each metric. A metric can be in several (`registers: [a, b]`);
+ * removing it from one must not take its values from the others, so its family is retired (its
+ * series dropped) only when the last registry lets go.
+ */
+const holders = new WeakMap<RegistrableMetric, number>();
+
+/**
  * A set of metrics rendered together, with prom-client's Registry API.
  *
  * A registry owns a store (shared memory). `share()` gives a handle for another thread and
@@ -43,6 +50,10 @@ export class Registry implements MetricHost {
   #sources: Registry[] = [];
   #contentType: RegistryContentType;
   #defaultLabels: Record<string, string> = {};
+  /** Families of this registry's store removed from it but still held by another registry: not rendered here. */
+  #hidden = new Set<number>();
+  /** Families from outside the store (see addFamilySource). */
+  #familySources: (() => Iterable<FamilySnapshot>)[] = [];
 
   constructor(contentType: RegistryContentType = TEXT_CONTENT_TYPE) {
     this.#contentType = Registry.#checkContentType(contentType);
@@ -91,6 +102,8 @@ export class Registry implements MetricHost {
     if (existing === metric) return;
     if (existing) throw new Error(`A metric with the name ${metric.name} has already been registered.`);
     this.#metrics.set(metric.name, metric as RegisteredMetric);
+    holders.set(metric, (holders.get(metric) ?? 0) + 1);
+    if (metric.store === this.#store) this.#hidden.delete(metric.familyId);
   }
 
   getSingleMetric(name: string): RegisteredMetric | undefined {
@@ -112,13 +125,16 @@ export class Registry implements MetricHost {
     const m = this.#metrics.get(name);
     if (!m) return;
     this.#metrics.delete(name);
-    if (m.store === this.#store) m.store.retireFamily(m.familyId);
+    const left = (holders.get(m) ?? 1) - 1;
+    holders.set(m, left);
+    if (left === 0) m.store.retireFamily(m.familyId);
+    else if (m.store === this.#store) this.#hidden.add(m.familyId);
   }
 
   clear(): void {
     for (const name of [...this.#metrics.keys()]) this.removeSingleMetric(name);
     const store = this.#store;
-    if (store) for (let f = 0; f < store.familyCount(); f++) if (!store.isRetired(f)) store.retireFamily(f);
+    if (store) for (let f = 0; f < store.familyCount(); f++) if (!store.isRetired(f) && !this.#hidden.has(f)) store.retireFamily(f);
     this.#defaultLabels = {};
   }
 
@@ -165,15 +181,44 @@ export class Registry implements MetricHost {
       if (d > 0) dropped.push({ metric: def.name, series: store.familyLiveSeries(f), dropped: d });
     };
     for (const m of this.#allMetrics()) add(m.store, m.familyId);
-    for (const store of this.#stores()) {
+    for (const [store, hidden] of this.#stores()) {
       const n = store.familyCount();
       for (let f = 0; f < n; f++) {
-        if (store.isRetired(f) || seen.has(store.family(f).name)) continue;
+        if (store.isRetired(f) || hidden.has(f) || seen.has(store.family(f).name)) continue;
         add(store, f);
       }
     }
+    this.#addSourceFamilies(out, seen);
     if (dropped.length > 0 && !seen.has(DROPPED_FAMILY)) out.push(droppedFamily(dropped));
     return out;
+  }
+
+  /**
+   * Renders the families `source()` returns, after the store's, with this registry's default
+   * labels. A family whose name the store already has is left out. The collector runtime uses
+   * this for the const families collectors emit (`ctx.emit`), which are not store families.
+   * Returns a function that removes the source.
+   * @internal
+   */
+  addFamilySource(source: () => Iterable<FamilySnapshot>): () => void {
+    this.#familySources.push(source);
+    return () => {
+      this.#familySources = this.#familySources.filter((s) => s !== source);
+    };
+  }
+
+  #addSourceFamilies(out: FamilySnapshot[], seen: Set<string>): void {
+    const registries: Registry[] = [this, ...this.#sources];
+    const defaults = Object.entries(this.#defaultLabels);
+    for (const r of registries) {
+      for (const source of r.#familySources) {
+        for (const f of source()) {
+          if (seen.has(f.name)) continue;
+          seen.add(f.name);
+          out.push(defaults.length === 0 ? f : withDefaultLabels(f, defaults));
+        }
+      }
+    }
   }
 
   /** Series and drops per metric (for the exporter's self-metrics). */
@@ -187,7 +232,7 @@ export class Registry implements MetricHost {
       out.push({ metric: name, series: store.familyLiveSeries(f), dropped: store.familyDropped(f) });
     };
     for (const m of this.#allMetrics()) add(m.store, m.familyId);
-    for (const store of this.#stores()) for (let f = 0; f < store.familyCount(); f++) if (!store.isRetired(f)) add(store, f);
+    for (const [store, hidden] of this.#stores()) for (let f = 0; f < store.familyCount(); f++) if (!store.isRetired(f) && !hidden.has(f)) add(store, f);
     return out;
   }
 
@@ -196,8 +241,9 @@ export class Registry implements MetricHost {
     for (const r of this.#sources) yield* r.#allMetrics();
   }
 
-  *#stores(): Iterable<Store> {
-    if (this.#store) yield this.#store;
+  /** The stores to render families from, each with the families this registry does not show. */
+  *#stores(): Iterable<[Store, ReadonlySet<number>]> {
+    if (this.#store) yield [this.#store, this.#hidden];
     for (const r of this.#sources) yield* r.#stores();
   }
 
@@ -209,8 +255,11 @@ export class Registry implements MetricHost {
     const names: string[] = [];
     const values: string[] = [];
     const fallbacks: FallbackLabel[] = [];
+    // A histogram's own `le` and a summary's own `quantile` win, as in prom-client: a default
+    // label of that name would put the label twice on the line.
+    const reserved = def.type === 'histogram' ? 'le' : def.type === 'summary' ? 'quantile' : undefined;
     for (const [k, v] of Object.entries(this.#defaultLabels)) {
-      if (Object.hasOwn(def.constLabels, k)) continue;
+      if (k === reserved || Object.hasOwn(def.constLabels, k)) continue;
       if (def.labelNames.includes(k)) {
         fallbacks.push({ name: k, text: formatLabelPairs([k], [v]) });
         continue;
@@ -243,9 +292,10 @@ export class Registry implements MetricHost {
     const defaults = Object.entries(this.#defaultLabels);
     if (defaults.length === 0) return items;
     for (const item of items) {
+      const reserved = item.type === 'histogram' ? 'le' : item.type === 'summary' ? 'quantile' : undefined;
       for (const v of item.values) {
         const labels: Partial<Record<string, string | number>> = { ...v.labels };
-        for (const [k, value] of defaults) if (labels[k] === undefined) labels[k] = value;
+        for (const [k, value] of defaults) if (labels[k] === undefined && k !== reserved) labels[k] = value;
         v.labels = labels;
       }
     }
@@ -257,7 +307,11 @@ export class Registry implements MetricHost {
    * across them.
    */
   static merge(registers: Registry[]): Registry {
-    const merged = new Registry(registers[0]?.contentType);
+    const contentType = registers[0]?.contentType;
+    for (const r of registers) {
+      if (r.contentType !== contentType) throw new Error('Registers can only be merged if they have the same content type');
+    }
+    const merged = new Registry(contentType);
     const names = new Set<string>();
     for (const r of registers) {
       for (const m of r.#metrics.values()) {
@@ -268,6 +322,22 @@ export class Registry implements MetricHost {
     merged.#sources = [...registers];
     return merged;
   }
+}
+
+/** A family with default labels added to the series that lack them (before their own labels). */
+function withDefaultLabels(f: FamilySnapshot, defaults: readonly [string, string][]): FamilySnapshot {
+  const labelTexts = f.labelTexts.map((own) => {
+    const names: string[] = [];
+    const values: string[] = [];
+    for (const [k, v] of defaults) {
+      if (own.startsWith(k + '="') || own.includes(',' + k + '="')) continue;
+      names.push(k);
+      values.push(v);
+    }
+    const prefix = formatLabelPairs(names, values);
+    return prefix === '' ? own : own === '' ? prefix : prefix + ',' + own;
+  });
+  return { ...f, labelTexts };
 }
 
 function droppedFamily(rows: Cardinality[]): FamilySnapshot {

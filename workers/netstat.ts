@@ -6,28 +6,32 @@
  * systeminformation has no protocol counters. A missing snmp6 (IPv6 disabled) is skipped, as in
  * node_exporter.
  *
+ * Declared fields: node_exporter's default selection, the standard MIB counters and the TcpExt
+ * counters people alert on (src/host/netstat-fields.ts says why not all ~530); the pattern
+ * selects among them.
+ *
  * Type: node_exporter exports these as `untyped`. The collector contract has no untyped
  * metric, so they are gauges here: same name, value and labels; only the `# TYPE` line differs.
  */
 import { defineCollector, type GaugeSpec } from '../src/collector/define.js';
 import { parseNetstatPairs, parseSnmp6, type NetStats } from '../src/host/netstat.js';
-import { NETSTAT_FIELDS } from '../src/host/netstat-fields.js';
+import { NETSTAT_DECLARED, NETSTAT_DEFAULT_FIELDS } from '../src/host/netstat-fields.js';
 import { stringOption } from '../src/host/options.js';
 import { procFile } from '../src/host/paths.js';
 import { readOptional, readSource } from '../src/host/read.js';
-import { goRegExp } from '../src/host/regexp.js';
+import { goRegExp, testMemo } from '../src/host/regexp.js';
 import { gauge } from '../src/host/specs.js';
 
 const metrics: Record<string, GaugeSpec> = {};
-for (const [proto, fields] of Object.entries(NETSTAT_FIELDS)) {
-  for (const f of fields) metrics[`${proto}_${f}`] = gauge(`node_netstat_${proto}_${f}`, `Statistic ${proto}${f}.`);
+for (const key of NETSTAT_DECLARED) {
+  const [proto, field] = key.split(/_(.*)/s) as [string, string];
+  metrics[key] = gauge(`node_netstat_${key}`, `Statistic ${proto}${field}.`);
 }
 
 const options = {
   fields: {
     type: 'string',
-    default:
-      '^(.*_(InErrors|InErrs)|Ip_Forwarding|Ip(6|Ext)_(InOctets|OutOctets)|Icmp6?_(InMsgs|OutMsgs)|TcpExt_(Listen.*|Syncookies.*|TCPSynRetrans|TCPTimeouts)|Tcp_(ActiveOpens|InSegs|OutSegs|OutRsts|PassiveOpens|RetransSegs|CurrEstab)|Udp6?_(InDatagrams|OutDatagrams|NoPorts|RcvbufErrors|SndbufErrors))$',
+    default: NETSTAT_DEFAULT_FIELDS,
     help: 'Regexp of fields to return for netstat collector.',
   },
 } as const;
@@ -49,7 +53,7 @@ export default defineCollector({
     for (const [proto, fields] of stats) {
       for (const [field, value] of fields) {
         const key = `${proto}_${field}`;
-        if (pattern.test(key)) m[key]?.set(value);
+        if (testMemo(pattern, key)) m[key]?.set(value);
       }
     }
   },

@@ -3,7 +3,7 @@
  * (bench/lib/child.ts), for one library: prom-client's heap never holds our series and ours never
  * holds its.
  */
-import { sharedBufferBytes, memoryDelta, memorySample, timeIt, type MemoryDelta, type Stats } from '../lib/index.js';
+import { keepAlive, sharedBufferBytes, memoryDelta, memorySample, timeIt, type MemoryDelta, type Stats } from '../lib/index.js';
 
 export type Impl = 'ours' | 'prom-client';
 export type Kind = 'counter' | 'histogram';
@@ -85,6 +85,7 @@ export async function renderScenario(a: RenderArgs): Promise<RenderResult> {
   const target = await build(a.impl, a.kind, a.series);
   const buildMs = performance.now() - t0;
   const memBuild = memoryDelta(before, memorySample(target.sharedBytes()));
+  keepAlive(target);
   let outputBytes = 0;
   let lines = 0;
   const render = await timeIt(
@@ -98,5 +99,6 @@ export async function renderScenario(a: RenderArgs): Promise<RenderResult> {
     { warmup: a.warmup, repeat: a.repeat },
   );
   const memSteady = memoryDelta(before, memorySample(target.sharedBytes()));
+  keepAlive(target);
   return { ...a, buildMs, render, outputBytes, lines, memBuild, memSteady };
 }

@@ -6,6 +6,7 @@ export { machineInfo, machineLine, type MachineInfo } from './machine.js';
 export { runInChild, type ChildOptions } from './child.js';
 export {
   fullGc,
+  keepAlive,
   sharedBufferBytes,
   measureMemory,
   memoryDelta,

@@ -1,5 +1,5 @@
 /** Runs in the child of memory.ts's measureMemory: baseline, build, keep, sample. */
-import { memoryDelta, memorySample, type MemoryResult, type MemoryWorkload } from './memory.js';
+import { keepAlive, memoryDelta, memorySample, type MemoryResult, type MemoryWorkload } from './memory.js';
 
 export async function measure(a: { module: string; exportName: string; args: unknown }): Promise<MemoryResult> {
   const mod = (await import(a.module)) as Record<string, (args: unknown) => MemoryWorkload | Promise<MemoryWorkload>>;
@@ -8,8 +8,6 @@ export async function measure(a: { module: string; exportName: string; args: unk
   const before = memorySample();
   const w = await build(a.args);
   const after = memorySample(w.sharedBytes?.() ?? 0);
-  const result: MemoryResult = { delta: memoryDelta(before, after) };
-  // Referenced after the sample, so nothing the workload keeps is collected before it.
-  if (w.keep === Symbol.for('never')) console.log(w.keep);
-  return result;
+  keepAlive(w.keep);
+  return { delta: memoryDelta(before, after) };
 }

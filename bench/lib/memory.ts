@@ -37,6 +37,16 @@ export function fullGc(): void {
   gc();
 }
 
+let _sink: unknown;
+/**
+ * Keeps `x` reachable up to this call. V8 may collect a local after its last use, so a
+ * measurement must use what it measures after the sample, or the sample can miss it.
+ */
+export function keepAlive(x: unknown): void {
+  _sink = x;
+  _sink = undefined;
+}
+
 /** Collects, then samples. `shared` is added by the caller (see above). */
 export function memorySample(shared = 0): MemorySample {
   fullGc();

@@ -29,7 +29,7 @@ export interface BarChart {
   log?: boolean;
 }
 
-const PALETTE = ['#2b6cb0', '#dd6b20', '#38a169', '#805ad5', '#d53f8c', '#718096', '#d69e2e', '#319795'];
+const PALETTE = ['#2b6cb0', '#dd6b20', '#38a169', '#805ad5', '#d53f8c', '#718096', '#d69e2e', '#319795', '#c53030', '#2c5282', '#9c4221', '#276749'];
 const WIDTH = 900;
 const LABEL_W = 170;
 const BAR_AREA = 560;
@@ -59,9 +59,14 @@ function panel(c: BarChart, y0: number, colours: Map<string, string>): { svg: st
   const series = [...new Set(c.groups.flatMap((g) => g.bars.map((b) => b.series)))];
   let lx = 10;
   for (const s of series) {
+    const w = 28 + s.length * 6.5;
+    if (lx > 10 && lx + w > WIDTH - 10) {
+      lx = 10;
+      y += 18;
+    }
     out.push(`<rect x="${lx}" y="${y + 3}" width="12" height="12" fill="${colours.get(s)}"/>`);
     out.push(`<text x="${lx + 16}" y="${y + 13}" font-size="12">${esc(s)}</text>`);
-    lx += 28 + s.length * 7;
+    lx += w;
   }
   y += 24;
   const values = c.groups.flatMap((g) => g.bars.map((b) => b.value)).filter((v) => Number.isFinite(v) && v > 0);

@@ -3,16 +3,18 @@
  * a collector runtime, generated collector files, and a scrape loop on the main thread
  * (`await registry.metrics()`, what /metrics does, minus the socket).
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pino from 'pino';
-import { createRuntime, discoverCollectors, type CollectorRuntime } from '../../src/runtime/index.js';
+import { createRuntime, discoverCollectors } from '../../src/runtime/index.js';
 import type { Registry } from '../../src/registry.js';
 import { sleep, stats, type Stats } from '../lib/index.js';
 
 const FIXTURES = fileURLToPath(new URL('../../test/fixtures/collectors/', import.meta.url));
+/** `.ts` from source (under tsx), `.js` from the compiled copy (bench/runtime/compiled.ts). */
+const FIXTURE_EXT = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
 const silent = pino({ level: 'silent' });
 
 /** Writes collector files (plain .mjs, no build) into a fresh temp folder. */
@@ -53,33 +55,64 @@ const noop = (name: string, intervalMs: number, gauges: number) => `export defau
 };
 `;
 
+/**
+ * Linux: ms the main thread has spent runnable but waiting for a CPU (/proc schedstat), i.e.
+ * descheduled by the OS because other threads or processes had the cores. NaN elsewhere.
+ */
+function runQueueWaitMs(): number {
+  try {
+    return Number(readFileSync(`/proc/self/task/${process.pid}/schedstat`, 'utf8').split(' ')[1]) / 1e6;
+  } catch {
+    return NaN;
+  }
+}
+
 export interface ScrapeSamples {
   /** From the moment the scrape was due (timer) to the text rendered: includes event-loop delay. */
   latency: Stats;
+  /**
+   * The same minus the time the OS kept the main thread waiting for a CPU meanwhile: the part
+   * of the latency that is the process's own doing (its event loop, its render).
+   */
+  latencyOnCpu: Stats;
   /** The `registry.metrics()` call alone. */
   render: Stats;
   scrapes: number;
   bytes: number;
 }
 
+interface ScrapeRaw {
+  latency: number[];
+  onCpu: number[];
+  render: number[];
+  bytes: number;
+}
+
 /** Scrapes every 10–50 ms (random) for `ms`. */
-async function scrapeLoop(registry: Registry, ms: number): Promise<ScrapeSamples> {
+async function scrapeLoop(registry: Registry, ms: number): Promise<ScrapeSamples & { raw: ScrapeRaw }> {
   const latency: number[] = [];
+  const onCpu: number[] = [];
   const render: number[] = [];
   let bytes = 0;
   const end = performance.now() + ms;
   while (performance.now() < end) {
     const gap = 10 + Math.random() * 40;
     const due = performance.now() + gap;
-    await sleep(gap);
+    // Sleeping, the thread is not runnable: run-queue time from here on is wake-up delay or scrape.
+    const q0 = runQueueWaitMs();
+    await sleep(gap - 1);
+    // The timer may fire up to 1 ms early; the scrape is "due" at `due`.
+    while (performance.now() < due);
     const t0 = performance.now();
     const text = await registry.metrics();
     const t1 = performance.now();
-    latency.push(t1 - Math.max(due, t0 - 1000));
+    const l = t1 - due;
+    latency.push(l);
+    onCpu.push(Math.max(0, l - (runQueueWaitMs() - q0)));
     render.push(t1 - t0);
     bytes = text.length;
   }
-  return { latency: stats(latency), render: stats(render), scrapes: latency.length, bytes };
+  return { latency: stats(latency), latencyOnCpu: stats(onCpu), render: stats(render), scrapes: latency.length, bytes, raw: { latency, onCpu, render, bytes } };
 }
 
 function counterValue(text: string, series: string): number {
@@ -88,6 +121,7 @@ function counterValue(text: string, series: string): number {
 }
 
 export interface FaultResult {
+  backoff: boolean;
   scrape: ScrapeSamples;
   seconds: number;
   threads: number;
@@ -99,19 +133,23 @@ export interface FaultResult {
 }
 
 /** The four faulty fixtures (throwing, hung, exiting, burner) plus healthy collectors and a bulk one. */
-export async function faultScenario(args: { seconds: number; healthy: number; bulkSeries: number }): Promise<FaultResult> {
+export async function faultScenario(args: { seconds: number; healthy: number; bulkSeries: number; backoff: boolean }): Promise<FaultResult> {
   const files: Record<string, string> = { 'bulk.mjs': bulk('bulk', args.bulkSeries, 1000) };
   for (let i = 0; i < args.healthy; i++) files[`healthy${i}.mjs`] = healthy(`healthy${i}`, 250);
   const gen = collectorDir(files);
-  const faulty = ['throwing', 'hung', 'exiting', 'burner'].map((n) => path.join(FIXTURES, `${n}.ts`));
-  const rt = await createRuntime({ collectors: await discoverCollectors({ dirs: [gen.dir], files: faulty, builtin: false }), logger: silent });
+  const faulty = ['throwing', 'hung', 'exiting', 'burner'].map((n) => path.join(FIXTURES, n + FIXTURE_EXT));
+  const rt = await createRuntime({
+    collectors: await discoverCollectors({ dirs: [gen.dir], files: faulty, builtin: false }),
+    logger: silent,
+    backoff: args.backoff,
+  });
   try {
     rt.start();
     await rt.whenReady();
     await sleep(1000);
     const before = await rt.registry.metrics();
     const t0 = performance.now();
-    const scrape = await scrapeLoop(rt.registry, args.seconds * 1000);
+    const { raw: _raw, ...scrape } = await scrapeLoop(rt.registry, args.seconds * 1000);
     const seconds = (performance.now() - t0) / 1000;
     const after = await rt.registry.metrics();
     const runs = (t: string, c: string, r: string) => counterValue(t, `atomic_exporter_collector_runs_total{collector="${c}",result="${r}"}`);
@@ -132,6 +170,7 @@ export async function faultScenario(args: { seconds: number; healthy: number; bu
       for (const r of ['ok', 'nodata', 'error', 'timeout', 'crash']) outcomes[c.name]![r] = runs(after, c.name, r);
     }
     return {
+      backoff: args.backoff,
       scrape,
       seconds,
       threads: rt.threads,
@@ -152,36 +191,54 @@ export async function faultScenario(args: { seconds: number; healthy: number; bu
 export interface SaturationResult {
   series: number;
   threads: number;
+  trials: number;
   unloaded: ScrapeSamples;
   loaded: ScrapeSamples;
   burnerRuns: number;
 }
 
+/** Samples of several scrape loops as one. */
+function merge(parts: { raw: ScrapeRaw }[]): ScrapeSamples {
+  const latency = parts.flatMap((p) => p.raw.latency);
+  const onCpu = parts.flatMap((p) => p.raw.onCpu);
+  const render = parts.flatMap((p) => p.raw.render);
+  return { latency: stats(latency), latencyOnCpu: stats(onCpu), render: stats(render), scrapes: latency.length, bytes: parts.at(-1)?.raw.bytes ?? 0 };
+}
+
 /**
  * Scrape latency with the pool idle, then with every pool thread busy (one CPU burner per
- * thread, 95% of its interval), over the same registry (`series` collector series).
+ * thread, 95% of its interval), over the same registry (`series` collector series). Each trial
+ * is a fresh runtime: idle phase, then loaded phase; the trials' samples are pooled, so load
+ * from elsewhere on the machine spreads over both.
  */
-export async function saturationScenario(args: { seconds: number; series: number }): Promise<SaturationResult> {
+export async function saturationScenario(args: { seconds: number; series: number; trials: number; niceIncrement?: number }): Promise<SaturationResult> {
   const threads = Math.max(4, 2 * os.availableParallelism());
   const files: Record<string, string> = { 'bulk.mjs': bulk('bulk', args.series, 3_600_000) };
   for (let i = 0; i < threads; i++) files[`burn${i}.mjs`] = burner(`burn${i}`, 200, 0.95);
   const gen = collectorDir(files);
-  let rt: CollectorRuntime | undefined;
+  const collectors = await discoverCollectors({ dirs: [gen.dir], builtin: false });
+  const unloaded: { raw: ScrapeRaw }[] = [];
+  const loaded: { raw: ScrapeRaw }[] = [];
+  let burnerRuns = 0;
   try {
-    rt = await createRuntime({ collectors: await discoverCollectors({ dirs: [gen.dir], builtin: false }), threads, logger: silent });
-    // Every collector runs once (bulk fills the registry, threads warm up), then the pool is idle.
-    await rt.collectOnce();
-    await sleep(500);
-    const unloaded = await scrapeLoop(rt.registry, args.seconds * 1000);
-    rt.start();
-    await sleep(1000);
-    const loaded = await scrapeLoop(rt.registry, args.seconds * 1000);
-    const text = await rt.registry.metrics();
-    let burnerRuns = 0;
-    for (let i = 0; i < threads; i++) burnerRuns += counterValue(text, `atomic_exporter_collector_runs_total{collector="burn${i}",result="ok"}`);
-    return { series: args.series, threads, unloaded, loaded, burnerRuns };
+    for (let t = 0; t < args.trials; t++) {
+      const rt = await createRuntime({ collectors, threads, logger: silent, ...(args.niceIncrement !== undefined ? { niceIncrement: args.niceIncrement } : {}) });
+      try {
+        // Every collector runs once (bulk fills the registry, threads warm up), then the pool is idle.
+        await rt.collectOnce();
+        await sleep(300);
+        unloaded.push(await scrapeLoop(rt.registry, args.seconds * 1000));
+        rt.start();
+        await sleep(500);
+        loaded.push(await scrapeLoop(rt.registry, args.seconds * 1000));
+        const text = await rt.registry.metrics();
+        for (let i = 0; i < threads; i++) burnerRuns += counterValue(text, `atomic_exporter_collector_runs_total{collector="burn${i}",result="ok"}`);
+      } finally {
+        await rt.stop();
+      }
+    }
+    return { series: args.series, threads, trials: args.trials, unloaded: merge(unloaded), loaded: merge(loaded), burnerRuns };
   } finally {
-    await rt?.stop();
     gen.remove();
   }
 }

@@ -9,7 +9,8 @@
  */
 import os from 'node:os';
 // In your own project: import { defineCollector, type MetricSpec } from 'atomic-exporter';
-import { defineCollector, type MetricSpec } from '../../src/index.js';
+// (Here, the module that defines them, so a pool thread loads no more than the collector needs.)
+import { defineCollector, type MetricSpec } from '../../src/collector/define.js';
 
 /** Gauges from host memory, as a table of (metric, how to compute it): node.go's nodeStatsMetrics. */
 const memoryGauges = {

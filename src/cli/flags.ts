@@ -111,7 +111,7 @@ export const WEB_FLAGS: readonly FlagSpec[] = [
     type: 'string',
     default: '',
     valueName: 'file',
-    help: 'Path to a configuration file that can enable TLS or authentication (exporter-toolkit format).',
+    help: "Web configuration file in exporter-toolkit's format (node_exporter's): TLS, client certificates, basic auth, response headers, rate limit. Checked at start.",
     parse: readableFile,
   },
   {

@@ -9,17 +9,20 @@
  */
 import { availableParallelism } from 'node:os';
 import { createRuntime, type CollectorRuntime } from '../runtime/index.js';
-import { allFlagSpecs, checkCollectorArgs, RUNTIME_FLAGS } from '../runtime/flags.js';
+import { allFlagSpecs, checkCollectorArgs, resolveCollectors, RUNTIME_FLAGS } from '../runtime/flags.js';
 import { CollectorRuntimeError } from '../runtime/errors.js';
 import { discoverCollectors, type DiscoveredCollector } from '../runtime/discovery.js';
 import { parseListenAddress } from '../server/address.js';
 import { ListenError } from '../server/backend.js';
 import { VERSION } from '../server/build-info.js';
 import { MetricsServer } from '../server/server.js';
-import { flagValue, parseFlags, scanArgv, type ResolvedFlag } from './args.js';
+import { loadWebConfig, WebConfigError, type WebConfig } from '../web-config/index.js';
+import { flagValue, parseFlags, scanArgv, type ProgramInfo, type ResolvedFlag } from './args.js';
 import { configValues, readConfigFile } from './config-file.js';
 import { CONFIG_FLAGS, checkFlagTable, envName, LOG_FLAGS, WEB_FLAGS, type FlagSpec, type LogFormat, type LogLevel } from './flags.js';
 import { createLogger, type Logger } from './log.js';
+import { periodicPushFromFlags, SERVER_PUSH_FLAGS } from './oneshot.js';
+import { onStopSignals, shutdown, type ShutdownHook, type ShutdownTimings } from './shutdown.js';
 import { UsageError } from './usage-error.js';
 
 export const PROGRAM = {
@@ -31,7 +34,14 @@ export const PROGRAM = {
 /** The flags this command defines itself; the runtime's and the collectors' are added to them. */
 export const EXPORTER_FLAGS: readonly FlagSpec[] = [...WEB_FLAGS, ...LOG_FLAGS, ...CONFIG_FLAGS];
 
-const OWN_FLAG_NAMES = new Set(EXPORTER_FLAGS.map((f) => f.name));
+/**
+ * The flags the exporter command adds to the runtime's and the collectors': ours and periodic
+ * pushing (`--push.interval`, `--gateway.*`, from oneshot.ts). A function, not a constant:
+ * oneshot.ts imports this module, so its exports are only usable once both are loaded.
+ */
+function ownFlags(): FlagSpec[] {
+  return [...EXPORTER_FLAGS, ...SERVER_PUSH_FLAGS];
+}
 
 export interface Io {
   readonly stdout: { write(s: string): unknown };
@@ -43,8 +53,22 @@ export interface Exporter {
   readonly server: MetricsServer;
   readonly runtime: CollectorRuntime;
   readonly logger: Logger;
-  /** Stops serving (in-flight scrapes finish) and stops the collectors. */
-  stop(): Promise<void>;
+  /** Run at shutdown after the scrapes in flight, before the collectors stop (a last push). */
+  readonly shutdownHooks: ShutdownHook[];
+  /**
+   * Stops accepting, lets scrapes in flight finish, runs the shutdown hooks, stops the
+   * collectors: within 5 s by default (see shutdown.ts). Idempotent.
+   */
+  stop(timings?: ShutdownTimings): Promise<void>;
+}
+
+export interface StartOptions {
+  /** Hooks run at shutdown (see Exporter.shutdownHooks). */
+  readonly shutdownHooks?: readonly ShutdownHook[];
+  /** `--web.config.file` already read (null: none); by default startExporter reads it. */
+  readonly web?: WebConfig | null;
+  /** Where ATOMIC_EXPORTER_GATEWAY_PASSWORD is read (default process.env). */
+  readonly env?: Env;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -84,8 +108,13 @@ function findConfigDirs(doc: unknown): unknown {
 
 function asUsageError(err: unknown): UsageError | undefined {
   if (err instanceof UsageError) return err;
-  if (err instanceof CollectorRuntimeError) return new UsageError(err.message);
+  if (err instanceof CollectorRuntimeError || err instanceof WebConfigError) return new UsageError(err.message);
   return undefined;
+}
+
+/** The flags of the command once `collectors` are discovered (the README's table, `--help`). */
+export function commandFlagSpecs(collectors: readonly DiscoveredCollector[]): FlagSpec[] {
+  return [...ownFlags(), ...allFlagSpecs(collectors)];
 }
 
 /** The command line read: every flag's value and the collectors found. */
@@ -95,16 +124,23 @@ export interface Parsed {
 }
 
 /** Reads every flag. Returns the text to print for --help/--version, or the values. */
-async function readFlags(argv: readonly string[], env: Env): Promise<{ exit: string } | Parsed> {
+export async function readFlags(argv: readonly string[], env: Env, own: readonly FlagSpec[] = EXPORTER_FLAGS, program: ProgramInfo = PROGRAM): Promise<{ exit: string } | Parsed> {
   const config = preConfig(argv, env);
   const dirs = preDirs(argv, env, config?.doc, config?.file);
   const collectors = await discoverCollectors({ dirs });
-  const specs: FlagSpec[] = [...EXPORTER_FLAGS, ...allFlagSpecs(collectors)];
+  // `own` is the command's flags (the `push` and `textfile` subcommands pass theirs).
+  const specs = own === EXPORTER_FLAGS ? commandFlagSpecs(collectors) : [...own, ...allFlagSpecs(collectors)];
   checkFlagTable(specs);
   checkCollectorArgs(argv, collectors);
   const values = config ? configValues(config.file, config.doc, specs) : undefined;
-  const outcome = parseFlags(PROGRAM, specs, { argv, env, config: values, configFile: config?.file });
+  const outcome = parseFlags(program, specs, { argv, env, config: values, configFile: config?.file });
   if (outcome.kind === 'exit') return { exit: outcome.output };
+  // The collectors' flags are checked now (option constraints, timeouts), before anything starts
+  // or logs: a bad value ends the command with one line and status 2 (CollectorRuntimeError).
+  const ownNames = new Set(own.map((f) => f.name));
+  const runtimeFlags: Record<string, unknown> = {};
+  for (const [name, f] of outcome.flags) if (!ownNames.has(name) && f.source !== 'default') runtimeFlags[name] = f.value;
+  resolveCollectors(collectors, runtimeFlags);
   return { flags: outcome.flags, collectors };
 }
 
@@ -113,16 +149,45 @@ function get<T>(flags: ReadonlyMap<string, ResolvedFlag>, name: string): T {
 }
 
 /**
- * Starts the exporter from parsed flags. Rejects with a ListenError when the address cannot be
- * bound, a UsageError/CollectorRuntimeError for settings only the runtime can check.
+ * `--web.config.file`, read and checked (WebConfigError naming the file). Refuses
+ * `--web.engine=uws` with TLS settings only node:https serves. Undefined when no file is set.
  */
-export async function startExporter(parsed: Parsed, logger: Logger): Promise<Exporter> {
+export function readWebConfigFlag(flags: ReadonlyMap<string, ResolvedFlag>, logger: Logger): WebConfig | undefined {
+  const file = get<string>(flags, 'web.config.file');
+  if (file === '') return undefined;
+  const web = loadWebConfig(file, {
+    onTlsRefused: (reason, remote) => logger.debug({ remote, reason }, 'TLS connection refused'),
+  });
+  if (get<string>(flags, 'web.engine') === 'uws' && web.tls !== undefined && web.tls.uws === undefined) {
+    throw new UsageError(`--web.engine=uws cannot serve the TLS settings of web config file "${file}" (${web.tls.uwsUnsupported ?? 'node:https only'}): use --web.engine=node or auto`);
+  }
+  return web;
+}
+
+function logWebConfig(web: WebConfig, logger: Logger): void {
+  for (const w of web.warnings) logger.warn({ file: web.file }, `web config: ${w}`);
+  const s = web.summary;
+  logger.info(
+    { file: web.file, tls: s.tls, client_auth: s.clientAuth, basic_auth_users: s.users, headers: s.headers.join(',') || 'none', rate_limit: s.rateLimit },
+    'Web config loaded',
+  );
+}
+
+/**
+ * Starts the exporter from parsed flags. Rejects with a ListenError when the address cannot be
+ * bound, a UsageError/CollectorRuntimeError/WebConfigError for settings checked at start.
+ */
+export async function startExporter(parsed: Parsed, logger: Logger, options: StartOptions = {}): Promise<Exporter> {
   const { flags, collectors } = parsed;
   const runtimeFlags: Record<string, unknown> = {};
-  for (const [name, f] of flags) if (!OWN_FLAG_NAMES.has(name) && f.source !== 'default') runtimeFlags[name] = f.value;
+  const own = new Set(ownFlags().map((f) => f.name));
+  for (const [name, f] of flags) if (!own.has(name) && f.source !== 'default') runtimeFlags[name] = f.value;
 
-  const webConfig = get<string>(flags, 'web.config.file');
-  if (webConfig !== '') logger.warn({ file: webConfig }, 'web config file found, but TLS and authentication are not implemented yet: serving plain HTTP without authentication');
+  // Checked before anything starts (main reads it even before its first log line): a bad file
+  // ends the command with one line.
+  const engine = get<'auto' | 'uws' | 'node'>(flags, 'web.engine');
+  const web = options.web !== undefined ? (options.web ?? undefined) : readWebConfigFlag(flags, logger);
+  if (web) logWebConfig(web, logger);
 
   const runtime = await createRuntime({ collectors, flags: runtimeFlags, logger });
   const enabled = runtime.collectors.filter((c) => c.enabled).map((c) => c.name);
@@ -134,8 +199,11 @@ export async function startExporter(parsed: Parsed, logger: Logger): Promise<Exp
       target: runtime,
       metricsPath: get<string>(flags, 'web.telemetry-path'),
       maxRequests: get<number>(flags, 'web.max-requests'),
-      engine: get<'auto' | 'uws' | 'node'>(flags, 'web.engine'),
+      engine,
       logger,
+      ...(web?.tls ? { tls: web.tls } : {}),
+      ...(web?.onRequest ? { onRequest: web.onRequest } : {}),
+      ...(web ? { headers: web.headers } : {}),
     });
     const { host, port } = parseListenAddress(get<string>(flags, 'web.listen-address'));
     await server.listen(host, port);
@@ -144,39 +212,25 @@ export async function startExporter(parsed: Parsed, logger: Logger): Promise<Exp
     throw err;
   }
   runtime.start();
+  // `--push.interval`: pushes on an interval once serving, and a last time at shutdown (a hook).
+  const hooks: ShutdownHook[] = [];
+  try {
+    const periodic = periodicPushFromFlags(flags, options.env ?? process.env, runtime.registry, logger);
+    if (periodic) hooks.push({ name: 'push', run: (signal) => periodic.stop(signal) });
+  } catch (err) {
+    await server.close(0);
+    await runtime.stop();
+    throw err;
+  }
   let stopping: Promise<void> | undefined;
-  return {
+  const exporter: Exporter = {
     server,
     runtime,
     logger,
-    stop: () => (stopping ??= server.close().then(() => runtime.stop())),
+    shutdownHooks: [...hooks, ...(options.shutdownHooks ?? [])],
+    stop: (timings) => (stopping ??= shutdown(exporter, timings)),
   };
-}
-
-function installSignalHandlers(exporter: Exporter): void {
-  let signalled = false;
-  const onSignal = (signal: NodeJS.Signals): void => {
-    if (signalled) {
-      exporter.logger.warn({ signal }, 'second signal: exiting now');
-      process.exit(1);
-    }
-    signalled = true;
-    exporter.logger.info({ signal }, 'Shutting down');
-    const force = setTimeout(() => {
-      exporter.logger.error({}, 'shutdown took longer than 5s: exiting');
-      process.exit(1);
-    }, 5000);
-    force.unref();
-    void exporter.stop().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        exporter.logger.error({ err: err instanceof Error ? err.message : String(err) }, 'error while shutting down');
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGTERM', onSignal);
-  process.on('SIGINT', onSignal);
+  return exporter;
 }
 
 /**
@@ -184,6 +238,11 @@ function installSignalHandlers(exporter: Exporter): void {
  * input: 2, start failure: 1), or to undefined once the exporter is serving.
  */
 export async function main(argv: readonly string[], env: Env = process.env, io: Io = process): Promise<number | undefined> {
+  // Subcommands (issue #6): one-shot runs of the collectors, pushed or written to a file.
+  if (argv[0] === 'push' || argv[0] === 'textfile') {
+    const { runOneShot } = await import('./oneshot.js');
+    return runOneShot(argv[0], argv.slice(1), env, io);
+  }
   // --version needs no collector: answer it before discovery, which loads every collector file.
   const end = argv.indexOf('--');
   if ((end < 0 ? argv : argv.slice(0, end)).includes('--version')) {
@@ -206,11 +265,29 @@ export async function main(argv: readonly string[], env: Env = process.env, io: 
   }
 
   const logger = createLogger(get<LogLevel>(parsed.flags, 'log.level'), get<LogFormat>(parsed.flags, 'log.format'), io.stderr);
-  logger.info({ version: VERSION, node: process.version }, 'Starting atomic-exporter');
-  let exporter: Exporter;
+  // A bad web config file is bad input like a bad flag: one line, status 2, nothing logged before.
+  let web: WebConfig | undefined;
   try {
-    exporter = await startExporter(parsed, logger);
+    web = readWebConfigFlag(parsed.flags, logger);
   } catch (err) {
+    const usage = asUsageError(err);
+    if (!usage) throw err;
+    io.stderr.write(`${PROGRAM.name}: ${usage.message}\n`);
+    return usage.exitCode;
+  }
+  logger.info({ version: VERSION, node: process.version }, 'Starting atomic-exporter');
+  // Installed before starting: a signal while the collectors load stops the exporter as soon
+  // as it is up, instead of killing it half-started.
+  const starting = startExporter(parsed, logger, { web: web ?? null, env });
+  const removeHandlers = onStopSignals(async () => {
+    const exporter = await starting.catch(() => undefined);
+    if (exporter === undefined) throw new Error('the exporter did not start');
+    await exporter.stop();
+  }, () => logger);
+  try {
+    await starting;
+  } catch (err) {
+    removeHandlers();
     const usage = asUsageError(err);
     if (usage) {
       io.stderr.write(`${PROGRAM.name}: ${usage.message}\n`);
@@ -220,6 +297,5 @@ export async function main(argv: readonly string[], env: Env = process.env, io: 
     logger.error({ err: message, ...(err instanceof ListenError ? { code: err.code } : {}) }, 'could not start');
     return 1;
   }
-  installSignalHandlers(exporter);
   return undefined;
 }

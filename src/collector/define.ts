@@ -5,6 +5,13 @@
  * the shared store.
  */
 import type { LabelValues } from '../metrics/labels.js';
+import type { ConstFamily } from './const-family.js';
+import type { DirectStore } from './direct.js';
+import type { OptionConstraints } from './options.js';
+
+export type { ConstFamily, ConstSeries } from './const-family.js';
+export type { DirectFamily, DirectSeries, DirectStore } from './direct.js';
+export type { OptionConstraints } from './options.js';
 
 interface MetricSpecBase {
   readonly name: string;
@@ -78,8 +85,12 @@ export type MetricHandle<S extends MetricSpec> = S extends CounterSpec
       ? CollectorHistogram
       : CollectorSummary;
 
-/** A collector's own setting, exposed as a flag `--collector.<collector>.<key>` (or `flag`, when given). */
-export interface CollectorOption {
+/**
+ * A collector's own setting, exposed as a flag `--collector.<collector>.<key>` (or `flag`, when
+ * given). The constraints (OptionConstraints: integer, min, max, choices, pattern, duration,
+ * conflicts) are checked when flags are resolved: a bad value is a usage error naming the flag.
+ */
+export interface CollectorOption extends OptionConstraints {
   readonly help: string;
   readonly type: 'string' | 'number' | 'boolean' | 'string[]';
   readonly default?: string | number | boolean | readonly string[];
@@ -102,6 +113,25 @@ export interface CollectContext<M extends Record<string, MetricSpec>> {
   /** This collector's options, resolved from flags, environment and the config file. */
   readonly options: Readonly<Record<string, unknown>>;
   readonly paths: HostPaths;
+  /**
+   * Gives a whole family with its samples (Go's const metrics), for metrics whose names, types
+   * and labels are only known at run time, such as the textfile collector's. The family is
+   * checked here (a bad one throws a TypeError naming it); the runtime shows the families of
+   * the collector's latest successful run, and none after a failed run. A family whose name is
+   * already taken (by a declared metric or another collector) is left out with a warning.
+   * Given by the runtime; optional so that stand-ins for it need not provide it.
+   */
+  readonly emit?: (family: ConstFamily) => void;
+  /**
+   * Reports a problem that does not fail the run (an input file skipped, say). The runtime logs
+   * it at warn level when it first appears, not again while later runs report it.
+   */
+  readonly warn?: (message: string) => void;
+  /**
+   * Direct, unstaged access to the shared store (see direct.ts): for millions of series, or
+   * families declared at run time. Given by the runtime; optional for stand-ins.
+   */
+  readonly direct?: DirectStore;
 }
 
 /** Thrown (or returned as a reason) when there is nothing to report on this machine: logged quietly. */

@@ -6,7 +6,7 @@
  * open/fstat/read/close hops), and procfs/sysfs files are in memory. Anything that can hang
  * (statfs on a network mount) stays asynchronous in its collector.
  */
-import { readFileSync, readdirSync } from 'node:fs';
+import { closeSync, openSync, readSync, readdirSync } from 'node:fs';
 import { NoDataError } from '../collector/define.js';
 
 /** The `code` of a Node.js system error, or undefined. */
@@ -37,15 +37,39 @@ export function isUnsupported(err: unknown): boolean {
   return code === 'EINVAL' || code === 'EOPNOTSUPP' || code === 'ENOTSUP' || code === 'ENODEV' || code === 'ENXIO' || code === 'EBUSY';
 }
 
+/**
+ * One buffer per thread, reused by every read. procfs and sysfs files report size 0, so
+ * readFileSync would fstat, then allocate and concatenate 64 KiB chunks for each of them; this
+ * reads into the same buffer with open/read/close only (the buffer doubles when a file is
+ * larger, e.g. a long mount table).
+ */
+let buffer = Buffer.allocUnsafe(64 * 1024);
+
 /** The whole file as text. Throws the system error as is. */
 export function readText(file: string): string {
-  return readFileSync(file, 'utf8');
+  const fd = openSync(file, 'r');
+  try {
+    let length = 0;
+    for (;;) {
+      if (length === buffer.length) {
+        const bigger = Buffer.allocUnsafe(buffer.length * 2);
+        buffer.copy(bigger, 0, 0, length);
+        buffer = bigger;
+      }
+      const n = readSync(fd, buffer, length, buffer.length - length, null);
+      if (n === 0) break;
+      length += n;
+    }
+    return buffer.toString('utf8', 0, length);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** The file's text, or undefined when it is missing, unreadable or unsupported (sysfs attributes). */
 export function readOptional(file: string): string | undefined {
   try {
-    return readFileSync(file, 'utf8');
+    return readText(file);
   } catch (err) {
     if (isNotFound(err) || isPermission(err) || isUnsupported(err)) return undefined;
     throw err;
@@ -76,7 +100,7 @@ export function sourceError(file: string, err: unknown): Error {
 /** readText, with a failure turned into sourceError. */
 export function readSource(file: string): string {
   try {
-    return readFileSync(file, 'utf8');
+    return readText(file);
   } catch (err) {
     throw sourceError(file, err);
   }

@@ -32,3 +32,21 @@ export function goRegExp(source: string, what: string): RegExp {
   cache.set(key, re);
   return re;
 }
+
+const memo = new WeakMap<RegExp, Map<string, boolean>>();
+
+/**
+ * `re.test(s)` remembered per string: collectors match the same few hundred field names on
+ * every run (vmstat, netstat), and node_exporter's default patterns backtrack (`^(.*_(…)|…)$`).
+ */
+export function testMemo(re: RegExp, s: string): boolean {
+  let m = memo.get(re);
+  if (!m) memo.set(re, (m = new Map()));
+  let r = m.get(s);
+  if (r === undefined) {
+    if (m.size > 4096) m.clear();
+    r = re.test(s);
+    m.set(s, r);
+  }
+  return r;
+}

@@ -40,8 +40,9 @@ export class Counter<T extends string = string> extends Metric<T> {
   /** A child bound to one label set; it keeps its series reference between calls. */
   labels(...args: (string | number | LabelValues<T>)[]): CounterChild {
     const l = this.labelsFrom(args);
-    // Resolved on first use, as prom-client creates the series only when it is updated.
-    let ref = DROPPED;
+    // Created now (at zero), like client_golang's WithLabelValues; a refusal by the series limit
+    // is counted at each update, not here.
+    let ref = this.ref(l, false);
     return {
       inc: (v = 1) => {
         checkIncrement(this.name, v);

@@ -71,7 +71,7 @@ export class Histogram<T extends string = string> extends Metric<T> {
 
   /** Creates the series with every bucket at zero (prom-client's `zero`). */
   zero(labels: LabelValues<T>): void {
-    this.ref(labels);
+    this.ref(labels, false);
   }
 
   startTimer(labels?: LabelValues<T>): (endLabels?: LabelValues<T>) => number {
@@ -85,8 +85,9 @@ export class Histogram<T extends string = string> extends Metric<T> {
 
   labels(...args: (string | number | LabelValues<T>)[]): HistogramChild<T> {
     const l = this.labelsFrom(args);
-    // Resolved on first use, as prom-client creates the series only when it is updated.
-    let ref = DROPPED;
+    // Created now (at zero), like client_golang's WithLabelValues; a refusal by the series limit
+    // is counted at each update, not here.
+    let ref = this.ref(l, false);
     return {
       observe: (v) => {
         checkValue(this.name, v);

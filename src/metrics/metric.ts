@@ -107,8 +107,11 @@ export abstract class Metric<T extends string = string> implements RegistrableMe
     if (this.#collect) await this.#collect.call(this as never);
   }
 
-  /** The series for these labels, created if needed; DROPPED past the series limit. */
-  protected ref(labels: LabelValues<T> | undefined): SeriesRef {
+  /**
+   * The series for these labels, created if needed; DROPPED past the series limit. A refusal is
+   * counted as a drop when `update` (the caller is about to write), not when only binding a child.
+   */
+  protected ref(labels: LabelValues<T> | undefined, update = true): SeriesRef {
     const key = this.codec.keyOf(labels);
     if (key !== undefined) {
       const ref = this.#cache.get(key);
@@ -116,17 +119,17 @@ export abstract class Metric<T extends string = string> implements RegistrableMe
         if (ref === DROPPED) {
           // Refused while the family was full; try again once series were removed (by any thread).
           if (this.store.familyLiveSeries(this.familyId) >= this.#seriesLimit) {
-            this.store.countDrop(this.familyId);
+            if (update) this.store.countDrop(this.familyId);
             return DROPPED;
           }
         } else if (this.store.isCurrent(ref)) return ref;
       }
     }
-    return this.#resolve(key, labels);
+    return this.#resolve(key, labels, update);
   }
 
-  #resolve(key: string | undefined, labels: LabelValues<T> | undefined): SeriesRef {
-    const ref = this.store.resolve(this.familyId, this.codec.textOf(labels));
+  #resolve(key: string | undefined, labels: LabelValues<T> | undefined, update: boolean): SeriesRef {
+    const ref = this.store.resolve(this.familyId, this.codec.textOf(labels), update);
     if (key !== undefined) {
       // Entries for series that other threads removed are only replaced when touched again;
       // bound the cache so label churn cannot grow it without limit.

@@ -74,8 +74,9 @@ export class Summary<T extends string = string> extends Metric<T> {
 
   labels(...args: (string | number | LabelValues<T>)[]): SummaryChild<T> {
     const l = this.labelsFrom(args);
-    // Resolved on first use, as prom-client creates the series only when it is updated.
-    let ref = DROPPED;
+    // Created now (at zero), like client_golang's WithLabelValues; a refusal by the series limit
+    // is counted at each update, not here.
+    let ref = this.ref(l, false);
     return {
       observe: (v) => {
         checkValue(this.name, v);

@@ -15,6 +15,7 @@
  */
 import { availableParallelism } from 'node:os';
 import type { CollectorOption, HostPaths } from '../collector/define.js';
+import { optionValueProblem } from '../collector/options.js';
 import type { DiscoveredCollector } from './discovery.js';
 import { formatDuration, parseDuration } from './duration.js';
 import { CollectorRuntimeError, unknownCollector } from './errors.js';
@@ -222,7 +223,29 @@ export function resolveCollectors(collectors: readonly DiscoveredCollector[], va
     }
     const timeoutMs = Math.min(flagTimeout ?? c.timeoutMs ?? baseTimeout, intervalMs);
     const options: Record<string, unknown> = {};
-    for (const [key, o] of Object.entries(c.options ?? {})) options[key] = get(optionFlag(c.name, key, o));
+    for (const [key, o] of Object.entries(c.options ?? {})) {
+      const flag = optionFlag(c.name, key, o);
+      const value = get(flag);
+      // The option's declared constraints (src/collector/options.ts): a bad value names its flag.
+      const problem = value === undefined ? undefined : optionValueProblem(o.type, o, value);
+      if (problem !== undefined) throw new CollectorRuntimeError('ERR_INVALID_FLAG_VALUE', `invalid value ${JSON.stringify(Array.isArray(value) ? value.join(',') : value)} for --${flag}: ${problem}`);
+      options[key] = value;
+    }
+    for (const [key, o] of Object.entries(c.options ?? {})) {
+      const bound = o.lessThan === undefined ? undefined : c.options?.[o.lessThan];
+      if (bound !== undefined && typeof options[key] === 'number' && typeof options[o.lessThan!] === 'number' && !((options[key] as number) < (options[o.lessThan!] as number))) {
+        throw new CollectorRuntimeError(
+          'ERR_INVALID_FLAG_VALUE',
+          `invalid value ${String(options[key])} for --${optionFlag(c.name, key, o)}: expected less than --${optionFlag(c.name, o.lessThan!, bound)} (${String(options[o.lessThan!])})`,
+        );
+      }
+      for (const other of o.conflicts ?? []) {
+        const otherOption = c.options?.[other];
+        if (otherOption !== undefined && options[key] !== undefined && options[other] !== undefined) {
+          throw new CollectorRuntimeError('ERR_INVALID_FLAG_VALUE', `--${optionFlag(c.name, key, o)} and --${optionFlag(c.name, other, otherOption)} cannot be used together`);
+        }
+      }
+    }
     return { collector: c, name: c.name, enabled, intervalMs, timeoutMs, options };
   });
   const paths: HostPaths = { procfs: get('path.procfs') as string, sysfs: get('path.sysfs') as string, rootfs: get('path.rootfs') as string };

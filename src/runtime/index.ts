@@ -15,6 +15,8 @@ import { Registry } from '../registry.js';
 import { discoverCollectors, type DiscoveredCollector } from './discovery.js';
 import { CollectorRuntimeError } from './errors.js';
 import { FailureLog } from './failure-log.js';
+import { DynamicFamilies } from './dynamic.js';
+import { createStateBuffer } from './direct.js';
 import { coerceFlag, defaultThreads, resolveCollectors, type FlagValues, type ResolvedCollector } from './flags.js';
 import { createPhaseBuffer, phaseViews } from './phase.js';
 import { CollectorPool } from './pool.js';
@@ -60,6 +62,11 @@ export interface RuntimeOptions {
   readonly niceIncrement?: number;
   /** At most one failure line per collector per this many ms (default 60 s). */
   readonly logIntervalMs?: number;
+  /**
+   * Back off collectors whose runs time out or crash (default true). false retries them on every
+   * due time: for benchmarks that measure the faults at full rate.
+   */
+  readonly backoff?: boolean;
 }
 
 export type CollectorState = 'disabled' | 'idle' | 'running';
@@ -121,6 +128,9 @@ function declareFamilies(registry: Registry, enabled: readonly ResolvedCollector
       }
       for (const n of exposedNames(def)) owner.set(n, `collector "${c.name}"`);
       const f = registry.store.declareFamily(def);
+      // Written only by applyStage (which touches it) and removed by the runtime: renders may
+      // reuse its output while its version is unchanged (src/render/).
+      registry.store.markCommitted(f);
       families[key] = f;
       if (def.type === 'gauge') gaugeFamilies.push(f);
     }
@@ -148,13 +158,15 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Colle
   );
   const declared = declareFamilies(registry, enabled);
   const failures = new FailureLog(logger, options.logIntervalMs ?? DEFAULT_LOG_INTERVAL_MS);
+  // Const families collectors emit (ctx.emit): rendered by the registry after its own.
+  const dynamic = new DynamicFamilies(registry, logger);
 
   const phases = createPhaseBuffer(Math.max(1, enabled.length));
   if (threads > 0) {
     pool = new CollectorPool({
       threads,
       registry,
-      threadData: { kind: 'atomic-exporter/pool', store: registry.share(), phases },
+      threadData: { kind: 'atomic-exporter/pool', store: registry.share(), phases, collectorState: enabled.map(() => createStateBuffer()) },
       niceIncrement: options.niceIncrement ?? DEFAULT_NICE,
       onReplacement: (reason, threadId) => {
         self.recordReplacement(reason);
@@ -173,13 +185,19 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Colle
     store,
     views: phaseViews(phases),
     paths,
+    backoff: options.backoff !== false,
     onResult: (s: ScheduledCollector, r: RunResult) => {
-      self.recordRun(r.collector, r.outcome, r.durationMs, r.finishedAt);
-      // A failed run keeps nothing stale that looks fresh: the collector's gauges go (as in
-      // node_exporter, where a failed collector reports nothing); its counters, histograms and
-      // summaries keep their totals (dropping them would lose what they counted).
-      if (r.outcome !== 'ok') for (const f of s.plan.gaugeFamilies) if (store.familyLiveSeries(f) > 0) store.removeAll(f);
-      failures.record(r.collector, r.outcome, r.message, r.durationMs);
+      try {
+        self.recordRun(r.collector, r.outcome, r.durationMs, r.finishedAt);
+        // A failed run keeps nothing stale that looks fresh: the collector's gauges go (as in
+        // node_exporter, where a failed collector reports nothing); its counters, histograms and
+        // summaries keep their totals (dropping them would lose what they counted).
+        if (r.outcome !== 'ok') for (const f of s.plan.gaugeFamilies) if (store.familyLiveSeries(f) > 0) store.removeAll(f);
+        failures.record(r.collector, r.outcome, r.message, r.durationMs);
+        dynamic.record(r.collector, r.outcome === 'ok', r.dynamic);
+      } catch (e) {
+        logger.error({ collector: r.collector, err: (e as Error).message }, 'recording a collector run failed');
+      }
       if (readyWaiters.length > 0 && isReady()) {
         for (const w of readyWaiters) w();
         readyWaiters = [];

@@ -4,9 +4,12 @@
  * thread cancelling a run (at its deadline) while the worker is about to apply the run's
  * staged writes to the store. Whoever moves the phase word first with compare-and-swap wins:
  *
- *   main:   Queued → Aborted, or Running → Aborted   (then aborts the task: piscina ends the thread)
- *   worker: Queued → Running → Applying → Applied     (writes land in the store)
- *           Running → Finished                        (the run failed: nothing applied)
+ *   main:   Queued|Loading|Running → Aborted   (then aborts the task: piscina ends the thread)
+ *   worker: Queued → Loading → Running → Applying → Applied   (writes land in the store)
+ *           Loading|Running → Finished          (the run failed: nothing applied)
+ *
+ * Loading is the import of the collector module, the first time a thread runs it: it has a
+ * deadline of its own, so that compiling a module on a busy machine does not eat the run's timeout.
  *
  * So a run is either applied in full or not at all, and the main thread never terminates a
  * thread in the middle of an apply (which could leave the store lock held or half a run written).
@@ -22,6 +25,7 @@ export const enum Phase {
   Applied = 4,
   Finished = 5,
   Aborted = 6,
+  Loading = 7,
 }
 
 /** Int32 fields of one slot. */
@@ -47,7 +51,10 @@ export function phaseOf(word: number): Phase {
 /** The views over the shared slots buffer: Int32 words, then one Float64 start time per slot. */
 export interface PhaseViews {
   readonly ints: Int32Array;
-  /** Wall-clock start of the run in ms (`performance.timeOrigin + performance.now()`), written before Running. */
+  /**
+   * Wall-clock ms (`performance.timeOrigin + performance.now()`) at which the current phase
+   * started: the import, written before Loading, then the run, written before Running.
+   */
   readonly startedAt: Float64Array;
 }
 

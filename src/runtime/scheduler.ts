@@ -17,10 +17,10 @@
  *   gets to do so before the main thread aborts the task and piscina ends the thread.
  */
 import type { HostPaths } from '../collector/define.js';
-import type { Store } from '../store/store.js';
 import { Phase, Slot, SLOT_INTS, nowMs, pack, type PhaseViews } from './phase.js';
 import type { CollectorPool } from './pool.js';
 import type { RunOutcome } from './self-metrics.js';
+import type { DynamicOutput } from './dynamic.js';
 import type { TaskRequest, TaskResult } from './task.js';
 
 /** How long past its timeout a run may take to notice `ctx.signal` before its thread is ended. */
@@ -36,9 +36,11 @@ export interface RunResult {
   readonly durationMs: number;
   /** Series the run reported (outcome ok). */
   readonly series?: number;
+  /** Const families and warnings the run gave (outcome ok; see dynamic.ts). */
+  readonly dynamic?: DynamicOutput;
   /** Unix ms at which the run ended. */
   readonly finishedAt: number;
-  /** How long the run waited for a pool thread (thread start-up, or all threads busy). */
+  /** How long the run waited before `collect` started: for a pool thread, and for the import of the module in a new thread. */
   readonly queuedMs: number;
 }
 
@@ -57,14 +59,18 @@ export interface CollectorPlan {
 
 export interface SchedulerContext {
   readonly pool: CollectorPool;
-  readonly store: Store;
   readonly views: PhaseViews;
   readonly paths: HostPaths;
+  /** Whether collectors whose runs end their thread back off (see above). */
+  readonly backoff: boolean;
   readonly onResult: (c: ScheduledCollector, r: RunResult) => void;
   readonly onMissed: (c: ScheduledCollector, n: number) => void;
 }
 
-type AbortCause = 'hung' | 'stopping';
+type AbortCause = 'loading' | 'hung' | 'stopping';
+
+/** How long the import of a collector module may take in a thread (compiling it under tsx, say). */
+const LOAD_TIMEOUT_MS = 10_000;
 
 /** The most due times a back-off skips, and the longest it lasts. */
 const MAX_BACKOFF_SKIPS = 15;
@@ -122,7 +128,7 @@ export class ScheduledCollector {
   #tick(): void {
     if (this.#stopped) return;
     const p = this.#inFlight ?? this.run();
-    void p.then(() => {
+    const next = (): void => {
       if (this.#stopped) return;
       const now = nowMs();
       if (!this.#anchored) {
@@ -131,14 +137,17 @@ export class ScheduledCollector {
         this.#anchored = true;
         this.#nextAt = now;
       }
-      this.#nextAt += this.plan.intervalMs * (1 + backoffSkips(this.failStreak, this.plan.intervalMs));
+      const skips = this.#ctx.backoff ? backoffSkips(this.failStreak, this.plan.intervalMs) : 0;
+      this.#nextAt += this.plan.intervalMs * (1 + skips);
       if (this.#nextAt <= now) {
         const missed = Math.floor((now - this.#nextAt) / this.plan.intervalMs) + 1;
         this.#nextAt += missed * this.plan.intervalMs;
         this.#ctx.onMissed(this, missed);
       }
       this.#arm();
-    });
+    };
+    // A run never rejects (every outcome is a result); if it ever did, the schedule goes on.
+    p.then(next, next);
   }
 
   /** Runs once now, or returns the run in flight (a collector never overlaps itself). */
@@ -183,11 +192,11 @@ export class ScheduledCollector {
     const abortIf = (from: Phase, why: AbortCause): boolean => {
       if (Atomics.compareExchange(views.ints, word, pack(run, from), pack(run, Phase.Aborted)) !== pack(run, from)) return false;
       cause = why;
-      if (from === Phase.Running) pool.markKilled(Atomics.load(views.ints, base + Slot.Thread) - 1);
+      if (from !== Phase.Queued) pool.markKilled(Atomics.load(views.ints, base + Slot.Thread) - 1);
       controller.abort(new Error(why));
       return true;
     };
-    this.#abort = (why) => void (abortIf(Phase.Queued, why) || abortIf(Phase.Running, why));
+    this.#abort = (why) => void (abortIf(Phase.Queued, why) || abortIf(Phase.Loading, why) || abortIf(Phase.Running, why));
     const check = (): void => {
       const w = Atomics.load(views.ints, word);
       if (w === pack(run, Phase.Queued)) {
@@ -195,11 +204,13 @@ export class ScheduledCollector {
         // a thread, so look again soon. A collector waiting here is not run twice; its ticks
         // that pass meanwhile are counted as missed.
         deadline = setTimeout(check, QUEUED_POLL_MS);
-      } else if (w === pack(run, Phase.Running)) {
-        const due = views.startedAt[plan.slot]! + plan.timeoutMs + grace;
+      } else if (w === pack(run, Phase.Loading) || w === pack(run, Phase.Running)) {
+        const phase = w === pack(run, Phase.Loading) ? Phase.Loading : Phase.Running;
+        const due = views.startedAt[plan.slot]! + (phase === Phase.Loading ? LOAD_TIMEOUT_MS : plan.timeoutMs + grace);
         const now = nowMs();
-        if (now < due) deadline = setTimeout(check, due - now);
-        else if (!abortIf(Phase.Running, 'hung')) check();
+        // While loading, look again soon: the run's own (shorter) deadline starts when it does.
+        if (now < due) deadline = setTimeout(check, phase === Phase.Loading ? Math.min(due - now, QUEUED_POLL_MS) : due - now);
+        else if (!abortIf(phase, phase === Phase.Loading ? 'loading' : 'hung')) check();
       } else if (w === pack(run, Phase.Applying)) {
         // Never end a thread in the middle of an apply: it is short and bounded; look again soon.
         deadline = setTimeout(check, 5);
@@ -227,7 +238,9 @@ export class ScheduledCollector {
       const durationMs = nowMs() - startedAt;
       const finishedAt = Date.now();
       const waited = queuedMs();
-      if (cause !== undefined) {
+      if (cause === 'loading') {
+        result = { collector: plan.name, outcome: 'timeout', durationMs, finishedAt, queuedMs: waited, message: `its module did not load within ${LOAD_TIMEOUT_MS} ms; its thread was ended` };
+      } else if (cause !== undefined) {
         result = { collector: plan.name, outcome: 'timeout', durationMs, finishedAt, queuedMs: waited, message: `did not finish within ${plan.timeoutMs} ms; its thread was ended` };
       } else if (Atomics.load(views.ints, word) === pack(run, Phase.Applied)) {
         // The thread died after applying the run: the values are in, only the reply was lost.
@@ -250,7 +263,7 @@ export class ScheduledCollector {
     const base = { collector: this.plan.name, durationMs: r.durationMs, finishedAt: Date.now(), queuedMs };
     switch (r.status) {
       case 'ok':
-        return { ...base, outcome: 'ok', series: r.series ?? 0 };
+        return { ...base, outcome: 'ok', series: r.series ?? 0, ...(r.dynamic ? { dynamic: r.dynamic } : {}) };
       case 'aborted':
         return { ...base, outcome: 'timeout', message: r.message ?? 'cancelled' };
       default:

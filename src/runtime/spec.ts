@@ -4,6 +4,7 @@
  * Pure functions: the main thread runs them on what discovery read, never on collector code.
  */
 import type { CollectorOption, MetricSpec } from '../collector/define.js';
+import { constraintsProblem, optionValueProblem } from '../collector/options.js';
 import { DEFAULT_BUCKETS } from '../metrics/histogram.js';
 import { DEFAULT_PERCENTILES } from '../metrics/summary.js';
 import { checkBuckets, checkConstLabels, checkHelp, checkLabelNames, checkMetricName, checkPercentiles, checkPositiveInteger } from '../metrics/validate.js';
@@ -96,7 +97,11 @@ function checkOption(collector: string, key: string, o: CollectorOption): void {
   if (typeof o.help !== 'string' || o.help === '') throw new TypeError(`${where} needs a help text`);
   if (!OPTION_TYPES.has(o.type)) throw new TypeError(`${where} has type ${JSON.stringify(o.type)} (string, number, boolean or string[])`);
   if (o.flag !== undefined && (typeof o.flag !== 'string' || !FLAG_NAME.test(o.flag))) throw new TypeError(`${where} has an invalid flag name ${JSON.stringify(o.flag)}`);
+  const constraints = constraintsProblem(o.type, o);
+  if (constraints !== undefined) throw new TypeError(`${where}: ${constraints}`);
   if (o.default === undefined) return;
+  const defaultProblem = optionValueProblem(o.type, o, o.default);
+  if (defaultProblem !== undefined) throw new TypeError(`${where}: default ${JSON.stringify(o.default)}: ${defaultProblem}`);
   const ok =
     o.type === 'string[]' ? Array.isArray(o.default) && o.default.every((x) => typeof x === 'string') : typeof o.default === o.type && (o.type !== 'number' || Number.isFinite(o.default));
   if (!ok) throw new TypeError(`${where}: default ${JSON.stringify(o.default)} is not a ${o.type}`);

@@ -242,6 +242,8 @@ export function applyStage(store: Store, stage: Stage): number {
     reported += live;
     // Every reported series is live now; anything beyond them was not reported: remove it.
     if (store.familyLiveSeries(f) > live) removeUnreported(store, f, entries);
+    // The run's values are in: renders of this family are redone (Store#touchFamily).
+    store.touchFamily(f);
   });
   return reported;
 }

@@ -16,6 +16,8 @@ import type { Store, StoreHandle } from '../store/store.js';
 import { importCollectorModule } from './load.js';
 import { Phase, Slot, SLOT_INTS, nowMs, pack, phaseViews } from './phase.js';
 import { applyStage, BoundMetric, Stage } from './stage.js';
+import { DynamicRun, type DynamicOutput } from './dynamic.js';
+import { DirectRun } from './direct.js';
 
 /**
  * What every pool thread gets once, as its workerData (piscina passes it to each thread it
@@ -26,6 +28,8 @@ export interface PoolThreadData {
   readonly kind: 'atomic-exporter/pool';
   readonly store: StoreHandle;
   readonly phases: SharedArrayBuffer;
+  /** One growable buffer per collector slot, for `ctx.direct.state()` (direct.ts). */
+  readonly collectorState?: readonly SharedArrayBuffer[];
 }
 
 export interface TaskRequest {
@@ -48,6 +52,8 @@ export interface TaskResult {
   readonly message?: string;
   /** Series the run reported (status ok). */
   readonly series?: number;
+  /** Const families and warnings of the run (status ok; see dynamic.ts). */
+  readonly dynamic?: DynamicOutput;
   /** Time spent in `collect` (and applying), ms. */
   readonly durationMs: number;
   readonly threadId: number;
@@ -98,15 +104,17 @@ export default async function runCollectorTask(req: TaskRequest): Promise<TaskRe
   const { store, views } = threadState();
   const { ints, startedAt } = views;
   const word = req.slot * SLOT_INTS + Slot.Word;
-  const done = (status: TaskStatus, extra: Partial<TaskResult> = {}): TaskResult => ({ status, durationMs: nowMs() - started, threadId, ...extra });
+  // Duration of the run proper: from the end of the import (once there is one).
+  let from = started;
+  const done = (status: TaskStatus, extra: Partial<TaskResult> = {}): TaskResult => ({ status, durationMs: nowMs() - from, threadId, ...extra });
 
   Atomics.store(ints, req.slot * SLOT_INTS + Slot.Thread, threadId + 1);
   startedAt[req.slot] = started;
-  if (Atomics.compareExchange(ints, word, pack(req.run, Phase.Queued), pack(req.run, Phase.Running)) !== pack(req.run, Phase.Queued)) {
+  if (Atomics.compareExchange(ints, word, pack(req.run, Phase.Queued), pack(req.run, Phase.Loading)) !== pack(req.run, Phase.Queued)) {
     return done('aborted', { message: 'cancelled before it started' });
   }
-  const finish = (status: TaskStatus, extra: Partial<TaskResult> = {}): TaskResult => {
-    Atomics.compareExchange(ints, word, pack(req.run, Phase.Running), pack(req.run, Phase.Finished));
+  const finish = (from: Phase, status: TaskStatus, extra: Partial<TaskResult> = {}): TaskResult => {
+    Atomics.compareExchange(ints, word, pack(req.run, from), pack(req.run, Phase.Finished));
     return done(status, extra);
   };
 
@@ -120,22 +128,34 @@ export default async function runCollectorTask(req: TaskRequest): Promise<TaskRe
       throw e;
     });
   } catch (e) {
-    return finish('error', { message: `cannot load collector: ${messageOf(e)}` });
+    return finish(Phase.Loading, 'error', { message: `cannot load collector: ${messageOf(e)}` });
+  }
+  // The run's timeout starts now, after the import. (The check narrows the window in which a
+  // thread the runtime has already given up on could touch the slot of the next run.)
+  const runStart = nowMs();
+  from = runStart;
+  if (Atomics.load(ints, word) === pack(req.run, Phase.Loading)) startedAt[req.slot] = runStart;
+  if (Atomics.compareExchange(ints, word, pack(req.run, Phase.Loading), pack(req.run, Phase.Running)) !== pack(req.run, Phase.Loading)) {
+    return done('aborted', { message: 'cancelled while loading' });
   }
 
   const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(new Error(`timed out after ${req.timeoutMs} ms`)), Math.max(0, started + req.timeoutMs - nowMs()));
+  const timer = setTimeout(() => controller.abort(new Error(`timed out after ${req.timeoutMs} ms`)), Math.max(0, runStart + req.timeoutMs - nowMs()));
   const stage = new Stage(collector.metrics);
+  const dynamic = new DynamicRun();
+  const direct = new DirectRun(store, (workerData as PoolThreadData).collectorState?.[req.slot]);
   try {
-    await collector.def.collect({ metrics: stage.handles() as never, signal: controller.signal, options: req.options, paths: req.paths });
+    await collector.def.collect({ metrics: stage.handles() as never, signal: controller.signal, options: req.options, paths: req.paths, ...dynamic.context(), direct: direct.api() });
   } catch (e) {
-    if (controller.signal.aborted) return finish('timeout', { message: messageOf(controller.signal.reason) });
-    return finish(isNoData(e) ? 'nodata' : 'error', { message: messageOf(e) });
+    if (controller.signal.aborted) return finish(Phase.Running, 'timeout', { message: messageOf(controller.signal.reason) });
+    return finish(Phase.Running, isNoData(e) ? 'nodata' : 'error', { message: messageOf(e) });
   } finally {
     clearTimeout(timer);
     stage.close();
+    dynamic.close();
+    direct.close();
   }
-  if (controller.signal.aborted) return finish('timeout', { message: messageOf(controller.signal.reason) });
+  if (controller.signal.aborted) return finish(Phase.Running, 'timeout', { message: messageOf(controller.signal.reason) });
 
   // Claim the apply. If the main thread already gave up on this run, it is too late: drop it.
   if (Atomics.compareExchange(ints, word, pack(req.run, Phase.Running), pack(req.run, Phase.Applying)) !== pack(req.run, Phase.Running)) {
@@ -143,6 +163,8 @@ export default async function runCollectorTask(req: TaskRequest): Promise<TaskRe
   }
   try {
     const series = applyStage(store, stage);
+    const emitted = dynamic.output();
+    if (emitted) return done('ok', { series, dynamic: emitted });
     return done('ok', { series });
   } catch (e) {
     return done('error', { message: `applying the run failed: ${messageOf(e)}` });

@@ -4,6 +4,7 @@
  * backend only moves bytes: it hands over a request, writes one response with backpressure, and
  * reports when the exchange ended (sent, or aborted by the client).
  */
+import type { TLSSocket, TlsOptions } from 'node:tls';
 
 /** A request, copied out of the backend's own object (uWS requests die when the handler returns). */
 export interface IncomingRequest {
@@ -42,16 +43,50 @@ export interface Exchange {
 
 export type ExchangeHandler = (exchange: Exchange) => void;
 
-/** Files for a TLS listener (paths, read by the backend). */
+/** Files for a TLS listener (paths, read by the backend). Both engines serve these. */
 export interface TlsFiles {
   readonly certFile: string;
   readonly keyFile: string;
-  /** CA bundle for client certificates. */
+  /** CA bundle sent to clients as acceptable issuers (uWS does not enforce client certificates). */
   readonly caFile?: string;
   readonly passphrase?: string;
 }
 
+/**
+ * A TLS setup beyond certificate files (client certificates, protocol versions, ciphers,
+ * curves, PEM text): what `--web.config.file` produces (src/web-config/tls.ts). node:https
+ * serves every setting; uWebSockets.js only certificate files with its defaults (TLS 1.2 to
+ * 1.3, no client certificates), so `uws` is set only when it can serve this setup as well.
+ */
+export interface TlsSettings {
+  /** node:https server options: `cert`, `key`, `ca`, `requestCert`, `minVersion`, ... */
+  readonly node: Readonly<TlsOptions>;
+  /** The same setup as files for uWebSockets.js; undefined when only node:https can serve it. */
+  readonly uws?: TlsFiles;
+  /** Why uWebSockets.js cannot serve it (when `uws` is undefined), for the log and errors. */
+  readonly uwsUnsupported?: string;
+  /**
+   * Checks each connection once its handshake is done, before any request is read: returns
+   * the reason to close it, or undefined to serve it (client certificate policy).
+   */
+  readonly checkPeer?: (socket: TLSSocket) => string | undefined;
+  /** Told about every connection refused: a failed handshake, or `checkPeer`'s reason. */
+  readonly onRefused?: (reason: string, remoteAddress: string) => void;
+}
+
+/** True for a TlsSettings, false for plain TlsFiles. */
+export function isTlsSettings(tls: TlsFiles | TlsSettings): tls is TlsSettings {
+  return 'node' in tls;
+}
+
+/** The options of the node:http(s) backend. */
 export interface BackendOptions {
+  /** Serve HTTPS instead of HTTP. */
+  readonly tls?: TlsSettings;
+}
+
+/** The options of the uWebSockets.js backend. */
+export interface UwsBackendOptions {
   /** Serve HTTPS instead of HTTP. */
   readonly tls?: TlsFiles;
 }

@@ -8,7 +8,7 @@ export {
   type RequestHook,
   type ServerLogger,
 } from './server.js';
-export type { Engine, IncomingRequest, ResponseHeaders, TlsFiles } from './backend.js';
+export type { Engine, IncomingRequest, ResponseHeaders, TlsFiles, TlsSettings } from './backend.js';
 export { ListenError } from './backend.js';
 export { MetricNameClashError, type PromClientRegistryLike } from './sources.js';
 export { parseListenAddress, type ListenAddress } from './address.js';

@@ -7,8 +7,9 @@
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
-import type { Socket } from 'node:net';
-import type { BackendOptions, Exchange, ExchangeHandler, HttpBackend, IncomingRequest, Listener, ResponseHeaders } from './backend.js';
+import net, { type Socket } from 'node:net';
+import type { TLSSocket } from 'node:tls';
+import type { BackendOptions, Exchange, ExchangeHandler, HttpBackend, IncomingRequest, Listener, ResponseHeaders, TlsFiles, TlsSettings } from './backend.js';
 import { ListenError } from './backend.js';
 import { listenErrorFrom } from './listen-error.js';
 
@@ -34,9 +35,13 @@ class NodeExchange implements Exchange {
   #finished = false;
   #responded = false;
 
-  constructor(req: http.IncomingMessage, res: http.ServerResponse) {
+  #onEnd: () => void;
+
+  /** `onEnd`: called once when the exchange ends, for the backend's own bookkeeping. */
+  constructor(req: http.IncomingMessage, res: http.ServerResponse, onEnd: () => void) {
     this.request = requestOf(req);
     this.#res = res;
+    this.#onEnd = onEnd;
     res.once('finish', () => this.#finish(false));
     res.once('close', () => this.#finish(!res.writableFinished));
   }
@@ -48,6 +53,7 @@ class NodeExchange implements Exchange {
   #finish(aborted: boolean): void {
     if (this.#finished) return;
     this.#finished = true;
+    this.#onEnd();
     const done = this.onDone;
     this.onDone = undefined;
     done?.(aborted);
@@ -64,31 +70,62 @@ class NodeExchange implements Exchange {
   }
 }
 
+/** TLS settings serving certificate files, on either engine. */
+export function tlsSettingsFromFiles(files: TlsFiles): TlsSettings {
+  return {
+    node: {
+      cert: readFileSync(files.certFile),
+      key: readFileSync(files.keyFile),
+      ...(files.caFile !== undefined ? { ca: readFileSync(files.caFile) } : {}),
+      ...(files.passphrase !== undefined ? { passphrase: files.passphrase } : {}),
+    },
+    uws: files,
+  };
+}
+
 export class NodeBackend implements HttpBackend {
   readonly engine = 'node' as const;
   #server: http.Server;
   #sockets = new Set<Socket>();
+  /** Sockets with an exchange going on (a response not yet handed to the socket in full). */
+  #busy = new Set<Socket>();
+  #stopping = false;
 
   constructor(handler: ExchangeHandler, options: BackendOptions = {}) {
     const onRequest = (req: http.IncomingMessage, res: http.ServerResponse): void => {
-      handler(new NodeExchange(req, res));
+      const socket = req.socket;
+      this.#busy.add(socket);
+      handler(
+        new NodeExchange(req, res, () => {
+          this.#busy.delete(socket);
+          // Once stopping, a connection ends with its response: no next request on it.
+          if (this.#stopping) socket.end();
+        }),
+      );
     };
     const tls = options.tls;
-    this.#server = tls
-      ? https.createServer(
-          {
-            cert: readFileSync(tls.certFile),
-            key: readFileSync(tls.keyFile),
-            ...(tls.caFile !== undefined ? { ca: readFileSync(tls.caFile) } : {}),
-            ...(tls.passphrase !== undefined ? { passphrase: tls.passphrase } : {}),
-          },
-          onRequest,
-        )
-      : http.createServer(onRequest);
-    const connectionEvent = tls ? 'secureConnection' : 'connection';
-    this.#server.on(connectionEvent, (socket: Socket) => {
+    this.#server = tls ? https.createServer({ ...tls.node }, onRequest) : http.createServer(onRequest);
+    const track = (socket: Socket): void => {
       this.#sockets.add(socket);
       socket.once('close', () => this.#sockets.delete(socket));
+    };
+    if (!tls) {
+      this.#server.on('connection', track);
+      return;
+    }
+    // https's own listener (added by its constructor) runs first and only sets the socket up:
+    // no request has been read when this one closes the connection.
+    this.#server.on('secureConnection', (socket: TLSSocket) => {
+      track(socket);
+      const refused = tls.checkPeer?.(socket);
+      if (refused !== undefined) {
+        tls.onRefused?.(refused, socket.remoteAddress ?? '');
+        socket.destroy();
+      }
+    });
+    this.#server.on('tlsClientError', (err: Error, socket: TLSSocket) => {
+      tls.onRefused?.(`TLS handshake failed: ${err.message}`, socket.remoteAddress ?? '');
+      socket.destroy();
     });
   }
 
@@ -105,8 +142,16 @@ export class NodeBackend implements HttpBackend {
     });
   }
 
+  /**
+   * Stops accepting and closes idle connections (keep-alive ones between requests); those
+   * with a response going on end when it is handed over. Not http.Server#close: since Node 19
+   * it also destroys connections whose response was `end()`ed but is still flushing to a slow
+   * reader, which would cut a scrape in flight.
+   */
   stopListening(): void {
-    if (this.#server.listening) this.#server.close();
+    this.#stopping = true;
+    if (this.#server.listening) net.Server.prototype.close.call(this.#server);
+    for (const s of this.#sockets) if (!this.#busy.has(s)) s.destroy();
   }
 
   closeConnections(): void {

@@ -9,11 +9,11 @@
  */
 import { createRequire } from 'node:module';
 import { register as globalRegistry, type Registry } from '../registry.js';
-import type { Engine, Exchange, HttpBackend, IncomingRequest, ResponseHeaders, TlsFiles } from './backend.js';
-import { formatHostPort } from './backend.js';
+import type { Engine, Exchange, HttpBackend, IncomingRequest, ResponseHeaders, TlsFiles, TlsSettings } from './backend.js';
+import { formatHostPort, isTlsSettings } from './backend.js';
 import { landingPage } from './landing.js';
 import { negotiateEncoding, negotiateFormat } from './negotiate.js';
-import { NodeBackend } from './node-backend.js';
+import { NodeBackend, tlsSettingsFromFiles } from './node-backend.js';
 import { SelfMetrics } from './self-metrics.js';
 import { SharedRenders } from './shared-render.js';
 import { Sources, type PromClientRegistryLike } from './sources.js';
@@ -62,7 +62,12 @@ export interface MetricsServerOptions {
   /** More prom-client registries served on the same endpoint. */
   promClientRegistries?: readonly PromClientRegistryLike[];
   logger?: ServerLogger;
-  tls?: TlsFiles;
+  /**
+   * Serve HTTPS: certificate files (both engines), or TlsSettings (`--web.config.file`), which
+   * may need node:https (client certificates, TLS versions, ciphers): then `auto` picks node and
+   * `uws` is refused.
+   */
+  tls?: TlsFiles | TlsSettings;
   /** See RequestHook. */
   onRequest?: RequestHook;
   /** Headers added to every response. */
@@ -165,15 +170,27 @@ export class MetricsServer {
     this.#backend = this.#createBackend(options.engine ?? 'auto', options.tls, options.loadUws ?? loadUws);
   }
 
-  #createBackend(engine: 'auto' | Engine, tls: TlsFiles | undefined, load: () => UwsLoadResult): HttpBackend {
+  #createBackend(engine: 'auto' | Engine, tls: TlsFiles | TlsSettings | undefined, load: () => UwsLoadResult): HttpBackend {
     const handler = (ex: Exchange): void => this.#handle(ex);
-    const opts = tls ? { tls } : {};
-    if (engine === 'node') return new NodeBackend(handler, opts);
+    // Certificate files given directly are read lazily: uWS reads them itself.
+    const settings = (): TlsSettings | undefined => (tls === undefined ? undefined : isTlsSettings(tls) ? tls : tlsSettingsFromFiles(tls));
+    const node = (): NodeBackend => {
+      const s = settings();
+      return new NodeBackend(handler, s ? { tls: s } : {});
+    };
+    if (engine === 'node') return node();
+    const uwsTls = tls === undefined ? undefined : isTlsSettings(tls) ? tls.uws : tls;
+    if (tls !== undefined && uwsTls === undefined) {
+      const why = (tls as TlsSettings).uwsUnsupported ?? 'these TLS settings need node:https';
+      if (engine === 'uws') throw new Error(`options.engine is "uws" but uWebSockets.js cannot serve these TLS settings: ${why}`);
+      this.#logger.info({ reason: why }, 'serving with node:https: uWebSockets.js cannot serve these TLS settings');
+      return node();
+    }
     const uws = load();
-    if (uws.ok) return new UwsBackend(uws.uws, handler, opts);
+    if (uws.ok) return new UwsBackend(uws.uws, handler, uwsTls ? { tls: uwsTls } : {});
     if (engine === 'uws') throw new Error(`options.engine is "uws" but ${uws.reason}`);
     this.#logger.warn({ reason: uws.reason }, 'uWebSockets.js is not available here; serving with node:http instead');
-    return new NodeBackend(handler, opts);
+    return node();
   }
 
   /** The HTTP implementation in use: `uws` or `node`. */
@@ -222,7 +239,8 @@ export class MetricsServer {
 
   /**
    * Stops accepting connections, lets `/metrics` responses in flight finish (up to `graceMs`,
-   * default 5000), then closes every connection.
+   * default 5000), then closes every connection. Requests that still arrive on connections
+   * opened before (keep-alive) get 503 with `Connection: close`.
    */
   close(graceMs = 5000): Promise<void> {
     this.#closing ??= (async () => {
@@ -241,6 +259,12 @@ export class MetricsServer {
   }
 
   #handle(ex: Exchange): void {
+    if (this.#closing !== undefined) {
+      // A request on a connection that was open before close() (keep-alive): the server is
+      // going away; say so, and end the connection.
+      this.#send(ex, 503, { 'content-type': TEXT_PLAIN, connection: 'close' }, 'Service Unavailable: shutting down.\n');
+      return;
+    }
     if (this.#onRequest === undefined) {
       this.#route(ex);
       return;

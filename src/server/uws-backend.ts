@@ -10,7 +10,7 @@
  * own tick go through `cork` so status, headers and body leave in one syscall.
  */
 import { STATUS_CODES } from 'node:http';
-import type { BackendOptions, Exchange, ExchangeHandler, HttpBackend, IncomingRequest, Listener, ResponseHeaders } from './backend.js';
+import type { Exchange, ExchangeHandler, HttpBackend, IncomingRequest, Listener, ResponseHeaders, UwsBackendOptions } from './backend.js';
 import { ListenError } from './backend.js';
 import { probeListenError } from './listen-error.js';
 import type { UwsApp, UwsListenSocket, UwsModule, UwsRequest, UwsResponse } from './uws.js';
@@ -117,7 +117,7 @@ export class UwsBackend implements HttpBackend {
   #app: UwsApp;
   #listenSocket: UwsListenSocket | undefined;
 
-  constructor(uws: UwsModule, handler: ExchangeHandler, options: BackendOptions = {}) {
+  constructor(uws: UwsModule, handler: ExchangeHandler, options: UwsBackendOptions = {}) {
     this.#uws = uws;
     const tls = options.tls;
     this.#app = tls

@@ -50,8 +50,35 @@ export const enum Fam {
   FreeTail = 8,
   /** 1 once the family was removed from its registry: skipped by name lookups and renders. */
   Retired = 9,
+  /**
+   * Bumped when a series of the family is created or removed, when the family is redeclared,
+   * and by writers that commit values in batches (the collector runtime, the synthetic
+   * collector: Store#touchFamily). For a family flagged Committed, an unchanged version means
+   * unchanged output, so a render of it can be reused (src/render/).
+   */
+  Version = 10,
+  /** FamilyFlag bits. */
+  Flags = 11,
+  /**
+   * Definition generation: even when stable, odd while Store#redeclareFamily rewrites the
+   * definition in place. Threads re-read a family's definition when it changed.
+   */
+  DefGen = 12,
+  /** Store#redeclareFamily: capacity of each of the family's two definition buffers (0: none yet). */
+  DefCapacity = 13,
+  /** Store#redeclareFamily: arena offset of the definition buffer not in use. */
+  DefSpare = 14,
 }
-export const FAMILY_FIELDS = 10;
+export const FAMILY_FIELDS = 15;
+
+/** Bits of Fam.Flags. */
+export const enum FamilyFlag {
+  /**
+   * Values change only in batches that end with Store#touchFamily (never by instrumentation
+   * writing one value at a time): the family's version tells whether its output changed.
+   */
+  Committed = 1,
+}
 export const MAX_FAMILIES = 16384;
 export const META_INTS = HEADER_INTS + MAX_FAMILIES * FAMILY_FIELDS;
 

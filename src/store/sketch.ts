@@ -46,6 +46,14 @@ export function valueOfBin(bin: number): number {
 
 /** Slot words hold `slot * 2` when ready and `slot * 2 + 1` while being cleared. */
 const CLEARING = 1;
+/**
+ * Clearing a bucket takes a microsecond or two. A writer that sees it in progress for this many
+ * polls (a fraction of a millisecond, more if the clearer was descheduled) takes it as abandoned
+ * (its thread was terminated mid-clear) and finishes it: without this every writer of the series
+ * would spin until the next window period, minutes with maxAgeSeconds: 600. Zeroing twice, if
+ * the clearer was only slow, loses at most a few observations of the new period.
+ */
+const CLEAR_POLLS = 1 << 16;
 
 /**
  * Records `v` at time slot `slot` (a count of window/ageBuckets periods since the store began).
@@ -54,10 +62,17 @@ export function record(sk: Int32Array, base: number, ageBuckets: number, slot: n
   const b = slot % ageBuckets;
   const slotWord = base + b * (1 + BINS);
   const want = slot * 2;
+  let polls = 0;
   for (;;) {
     const seen = Atomics.load(sk, slotWord);
     if (seen === want || seen > want + CLEARING) break; // current, or a later slot already (clock skew): count it there
-    if (seen === want + CLEARING) continue; // another writer is clearing this bucket: a few microseconds
+    if (seen === want + CLEARING) {
+      // Another writer is clearing this bucket: a few microseconds, unless it died doing it.
+      if (++polls < CLEAR_POLLS) continue;
+      sk.fill(0, slotWord + 1, slotWord + 1 + BINS);
+      Atomics.compareExchange(sk, slotWord, want + CLEARING, want);
+      break;
+    }
     if (Atomics.compareExchange(sk, slotWord, seen, want + CLEARING) === seen) {
       sk.fill(0, slotWord + 1, slotWord + 1 + BINS);
       Atomics.store(sk, slotWord, want);

@@ -1,5 +1,6 @@
 import { formatLabelPairs } from '../exposition/escape.js';
 import type { FamilySnapshot } from '../exposition/snapshot.js';
+import { LabelTextDecoder } from './label-text.js';
 import { BINS, quantilesAt } from './sketch.js';
 import type { FamilyDefinition, Store } from './store.js';
 
@@ -10,12 +11,15 @@ export interface StoreView {
   readonly order: Int32Array;
   readonly shards: readonly Float64Array[];
   readonly arena: Buffer;
+  /** Label texts of this view's rows (shared by its families: one arena decode per render). */
+  readonly labels: LabelTextDecoder;
   readonly nowMs: number;
 }
 
 export function viewOf(store: Store, nowMs = Date.now()): StoreView {
   const { start, order } = store.rowsByFamily();
-  return { store, start, order, shards: store.renderShards(), arena: store.arenaBuffer(), nowMs };
+  const arena = store.arenaBuffer();
+  return { store, start, order, shards: store.renderShards(), arena, labels: new LabelTextDecoder(store, arena), nowMs };
 }
 
 /** The summary window slot at `nowMs`: the same arithmetic writers use to pick their bucket. */
@@ -50,7 +54,7 @@ function hasLabel(labelText: string, name: string): boolean {
  * `fallbacks` are default labels it declares, added to the series that lack them.
  */
 export function snapshotFamily(view: StoreView, f: number, defaultLabelText = '', fallbacks: readonly FallbackLabel[] = []): FamilySnapshot {
-  const { store, shards, arena } = view;
+  const { store, shards } = view;
   const def = store.family(f);
   const from = view.start[f] ?? 0;
   const to = view.start[f + 1] ?? from;
@@ -59,7 +63,7 @@ export function snapshotFamily(view: StoreView, f: number, defaultLabelText = ''
   const prefix = defaultLabelText && constText ? defaultLabelText + ',' + constText : defaultLabelText || constText;
   const labelTexts: string[] = new Array<string>(n);
   for (let i = 0; i < n; i++) {
-    let own = store.labelTextOf(view.order[from + i]!, arena);
+    let own = view.labels.text(view.order[from + i]!);
     for (const fb of fallbacks) if (!hasLabel(own, fb.name)) own = own === '' ? fb.text : own + ',' + fb.text;
     labelTexts[i] = prefix === '' ? own : own === '' ? prefix : prefix + ',' + own;
   }

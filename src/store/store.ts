@@ -4,6 +4,7 @@ import {
   DEFAULT_SERIES_LIMIT,
   FAMILY_FIELDS,
   Fam,
+  FamilyFlag,
   HEADER_INTS,
   INITIAL_ARENA_BYTES,
   INITIAL_CELLS,
@@ -141,6 +142,8 @@ export class Store {
   own: Float64Array | null;
   readonly ownIndex: number;
   #families = new Map<number, FamilyDefinition>();
+  /** The Fam.DefGen each cached definition was read at. */
+  #familyGens = new Map<number, number>();
   #familyIdsByName = new Map<string, number>();
   #scratch = new Uint8Array(256);
 
@@ -309,8 +312,9 @@ export class Store {
   declareFamily(def: FamilyDefinition): number {
     const json = JSON.stringify(def);
     const known = this.#familyIdsByName.get(def.name);
-    if (known !== undefined && !this.isRetired(known)) {
-      this.#checkSame(def, this.#families.get(known)!, json);
+    // family() re-reads a definition that another thread redeclared since (a renamed slot).
+    if (known !== undefined && !this.isRetired(known) && this.family(known).name === def.name) {
+      this.#checkSame(def, this.family(known), json);
       return known;
     }
     return this.#locked(() => {
@@ -353,18 +357,116 @@ export class Store {
     return Atomics.load(this.meta, Meta.FamilyCount);
   }
 
-  /** The definition of family `f`, decoded once per thread. */
+  /** The definition of family `f`, decoded once per thread (again after a redeclareFamily). */
   family(f: number): FamilyDefinition {
-    let def = this.#families.get(f);
-    if (!def) {
-      const base = HEADER_INTS + f * FAMILY_FIELDS;
-      const off = this.meta[base + Fam.DefOffset]!;
-      const len = this.meta[base + Fam.DefLength]!;
-      def = JSON.parse(this.arenaBuffer().toString('utf8', off, off + len)) as FamilyDefinition;
-      this.#families.set(f, def);
-      if (!this.isRetired(f)) this.#familyIdsByName.set(def.name, f);
+    const base = HEADER_INTS + f * FAMILY_FIELDS;
+    const cached = this.#families.get(f);
+    if (cached !== undefined && this.#familyGens.get(f) === Atomics.load(this.meta, base + Fam.DefGen)) return cached;
+    let def: FamilyDefinition | undefined;
+    let gen = 0;
+    // A seqlock against redeclareFamily: the generation is odd only across two stores, and the
+    // bytes it points to are never rewritten while current (see redeclareFamily).
+    for (let tries = 0; def === undefined; tries++) {
+      gen = Atomics.load(this.meta, base + Fam.DefGen);
+      if ((gen & 1) === 1 && tries < 1_000_000) continue;
+      const off = Atomics.load(this.meta, base + Fam.DefOffset);
+      const len = Atomics.load(this.meta, base + Fam.DefLength);
+      let parsed: FamilyDefinition | undefined;
+      try {
+        parsed = JSON.parse(this.arenaBuffer().toString('utf8', off, off + len)) as FamilyDefinition;
+      } catch (e) {
+        if (Atomics.load(this.meta, base + Fam.DefGen) === gen) throw e;
+      }
+      if (Atomics.load(this.meta, base + Fam.DefGen) === gen) def = parsed;
     }
+    if (cached !== undefined && cached.name !== def.name && this.#familyIdsByName.get(cached.name) === f) this.#familyIdsByName.delete(cached.name);
+    this.#families.set(f, def);
+    this.#familyGens.set(f, gen);
+    if (!this.isRetired(f)) this.#familyIdsByName.set(def.name, f);
     return def;
+  }
+
+  /**
+   * Gives family `f` a new definition in place (another name, help, labels) with the same shape
+   * (cell and sketch widths): every series of the family is removed, its rows are kept for the
+   * new series (after the quarantine), and the slot is not used up. For families renamed again
+   * and again (the synthetic collector's metric-name churn), where declaring new families
+   * would use up the family table and never reuse the old families' rows.
+   *
+   * The definition is written into the slot's spare buffer and then published, so a thread
+   * decoding the current one never sees it change under it (it checks the generation after).
+   * Throws if the shape differs, if `f` is retired, or if another live family has the name.
+   */
+  redeclareFamily(f: number, def: FamilyDefinition): void {
+    const json = JSON.stringify(def);
+    const bytes = encoder.encode(json);
+    this.#locked(() => {
+      const base = HEADER_INTS + f * FAMILY_FIELDS;
+      if (f < 0 || f >= this.meta[Meta.FamilyCount]! || this.isRetired(f)) throw new Error(`atomic-exporter: family ${f} cannot be redeclared as "${def.name}": it is not a live family`);
+      if (this.meta[base + Fam.CellWidth] !== def.cellWidth || this.meta[base + Fam.SketchWidth] !== def.sketchWidth) {
+        throw new Error(`atomic-exporter: family "${this.family(f).name}" cannot be redeclared as "${def.name}": not the same shape`);
+      }
+      const count = this.meta[Meta.FamilyCount]!;
+      for (let other = 0; other < count; other++) {
+        if (other !== f && !this.isRetired(other) && this.family(other).name === def.name) {
+          throw new Error(`atomic-exporter: metric "${def.name}" is already declared in this store`);
+        }
+      }
+      const n = this.meta[Meta.RowCount]!;
+      for (let row = 0; row < n; row++) {
+        const r = row * ROW_FIELDS;
+        if (this.rows[r + Row.Family] === f && (this.rows[r + Row.Gen]! & 1) === 1) this.#freeRow(f, row);
+      }
+      let cap = this.meta[base + Fam.DefCapacity]!;
+      let at: number;
+      let spare: number;
+      if (cap < bytes.length) {
+        // Room for names a few characters longer, so renames rarely allocate again.
+        cap = (bytes.length + 64 + 63) & ~63;
+        at = this.#arenaAlloc(cap);
+        spare = this.#arenaAlloc(cap);
+        this.meta[base + Fam.DefCapacity] = cap;
+      } else {
+        at = this.meta[base + Fam.DefSpare]!;
+        spare = this.meta[base + Fam.DefOffset]!;
+      }
+      this.arena.set(bytes, at);
+      Atomics.add(this.meta, base + Fam.DefGen, 1);
+      Atomics.store(this.meta, base + Fam.DefOffset, at);
+      Atomics.store(this.meta, base + Fam.DefLength, bytes.length);
+      Atomics.add(this.meta, base + Fam.DefGen, 1);
+      this.meta[base + Fam.DefSpare] = spare;
+      this.meta[base + Fam.SeriesLimit] = Math.min(def.seriesLimit || DEFAULT_SERIES_LIMIT, MAX_ROWS);
+      Atomics.store(this.meta, base + Fam.Dropped, 0);
+      Atomics.add(this.meta, base + Fam.Version, 1);
+      Atomics.add(this.meta, Meta.StructureVersion, 1);
+      this.family(f);
+    });
+  }
+
+  /**
+   * The family's version (Fam.Version): it changes whenever a series of the family is created
+   * or removed, the family is redeclared, or a writer calls touchFamily.
+   */
+  familyVersion(f: number): number {
+    return Atomics.load(this.meta, HEADER_INTS + f * FAMILY_FIELDS + Fam.Version);
+  }
+
+  /** Tells renders that the values of family `f` changed (after a batch of writes). */
+  touchFamily(f: number): void {
+    Atomics.add(this.meta, HEADER_INTS + f * FAMILY_FIELDS + Fam.Version, 1);
+  }
+
+  /**
+   * Marks family `f` as written only in batches that end with touchFamily (by the collector
+   * runtime, not by instrumentation): renders reuse its output while its version is unchanged.
+   */
+  markCommitted(f: number): void {
+    Atomics.or(this.meta, HEADER_INTS + f * FAMILY_FIELDS + Fam.Flags, FamilyFlag.Committed);
+  }
+
+  isCommitted(f: number): boolean {
+    return (Atomics.load(this.meta, HEADER_INTS + f * FAMILY_FIELDS + Fam.Flags) & FamilyFlag.Committed) !== 0;
   }
 
   isRetired(f: number): boolean {
@@ -378,6 +480,7 @@ export class Store {
   retireFamily(f: number): void {
     this.removeAll(f);
     Atomics.store(this.meta, HEADER_INTS + f * FAMILY_FIELDS + Fam.Retired, 1);
+    Atomics.add(this.meta, HEADER_INTS + f * FAMILY_FIELDS + Fam.Version, 1);
     Atomics.add(this.meta, Meta.StructureVersion, 1);
     const def = this.#families.get(f);
     if (def && this.#familyIdsByName.get(def.name) === f) this.#familyIdsByName.delete(def.name);
@@ -415,16 +518,17 @@ export class Store {
 
   /**
    * The series of family `f` whose exposition label text is `labelText`, created if absent.
-   * Returns DROPPED when creating it would exceed the family's series limit.
+   * Returns DROPPED when creating it would exceed the family's series limit (counted as a
+   * drop unless `countDrop` is false).
    */
-  resolve(f: number, labelText: string): SeriesRef {
+  resolve(f: number, labelText: string, countDrop = true): SeriesRef {
     const key = this.#encodeKey(labelText);
     return this.#locked(() => {
       const found = this.#find(f, key.bytes, key.length);
       if (found >= 0) return this.#refOf(found);
       const fam = HEADER_INTS + f * FAMILY_FIELDS;
       if (this.meta[fam + Fam.LiveSeries]! >= this.meta[fam + Fam.SeriesLimit]!) {
-        Atomics.add(this.meta, fam + Fam.Dropped, 1);
+        if (countDrop) Atomics.add(this.meta, fam + Fam.Dropped, 1);
         return DROPPED;
       }
       const row = this.#allocRow(f, key.bytes, key.length);
@@ -545,6 +649,7 @@ export class Store {
     this.meta[fam + Fam.LiveSeries]! += 1;
     // Publish last: readers take a row as live once its generation is odd.
     Atomics.add(this.rows, r + Row.Gen, 1);
+    Atomics.add(this.meta, fam + Fam.Version, 1);
     Atomics.add(this.meta, Meta.StructureVersion, 1);
     if (this.meta[fam + Fam.LiveSeries]! > 0 && this.#liveRowsEstimate() > 1 << this.meta[Meta.HashBits]!) this.#rehash();
     return row;
@@ -628,6 +733,7 @@ export class Store {
     else this.rows[(tail - 1) * ROW_FIELDS + Row.Next] = row + 1;
     this.meta[fam + Fam.FreeTail] = row + 1;
     this.meta[fam + Fam.LiveSeries]! -= 1;
+    Atomics.add(this.meta, fam + Fam.Version, 1);
     Atomics.add(this.meta, Meta.StructureVersion, 1);
   }
 

@@ -15,6 +15,7 @@ import type { Spec } from '../fixtures/core/worker.js';
 
 const WORKERS = 3;
 const RUN_MS = 1500;
+const MIN_RENDERS = 300;
 const SETS = [{ set: 'a' }, { set: 'b' }, { set: 'c' }];
 
 /** Checks one render; returns the counter values to compare the next render with. */
@@ -72,8 +73,10 @@ describe('consistent renders under concurrent writers', () => {
     let previous = new Map<string, number>();
     let renders = 0;
     let mainIncs = 0;
+    // At least RUN_MS, and at least MIN_RENDERS renders unless the machine is very busy.
     const until = performance.now() + RUN_MS;
-    while (performance.now() < until) {
+    const hardStop = until + 4 * RUN_MS;
+    while (performance.now() < until || (renders < MIN_RENDERS && performance.now() < hardStop)) {
       // The main thread writes too, and creates series while the workers do.
       counter.inc({ set: 'main' });
       hist.observe({ set: 'main' }, (renders % 12) * 0.1);
@@ -90,7 +93,7 @@ describe('consistent renders under concurrent writers', () => {
     const results = await Promise.all(workers.map((w) => w.next('done')));
     await Promise.all(workers.map((w) => w.exited));
     t.diagnostic(`${renders} renders`);
-    assert.ok(renders >= 200, `only ${renders} renders in ${RUN_MS} ms`);
+    assert.ok(renders >= 200, `only ${renders} renders`);
 
     // Exact totals once the writers have stopped.
     const parsed = parseExposition(await r.metrics());

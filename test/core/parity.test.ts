@@ -11,6 +11,8 @@
  * - `reset()` of a summary: prom-client keeps every series at count 0, we remove them like the
  *   other types do.
  * - A summary without observations: prom-client writes quantiles as 0, we write NaN (no data).
+ * - `counter.labels(...)` (histogram, summary too) alone: prom-client creates no series until the
+ *   child is updated, we create it at zero. The workload always updates the child it makes.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -247,11 +249,13 @@ describe('same workload, same output as prom-client 15', () => {
     );
   });
 
+  // Default values are not in VALUES: a series given zone="x" and one without zone that gets
+  // the default zone="x" would be two series with the same labels, in both libraries.
   it('the same with default labels, including one a metric declares (zone)', async () => {
     await fc.assert(
       fc.asyncProperty(
         fc.array(callArb, { maxLength: 60 }),
-        fc.constantFrom<Labels>({ service: 'svc' }, { zone: 'default-zone' }, { service: 's"1', zone: '' }),
+        fc.constantFrom<Labels>({ service: 'svc' }, { zone: 'default-zone' }, { service: 's"1', zone: 'dz\\' }),
         async (calls, defaults) => compare(calls, defaults),
       ),
       { numRuns: 60 },

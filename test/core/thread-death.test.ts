@@ -6,8 +6,10 @@
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, it } from 'node:test';
-import { Counter, Histogram, Registry } from '../../src/index.js';
+import { Counter, Histogram, Registry, Summary } from '../../src/index.js';
 import { Meta } from '../../src/store/layout.js';
+import { BINS } from '../../src/store/sketch.js';
+import { summarySlot } from '../../src/store/snapshot.js';
 import { sampleKey, sampleMap } from '../fixtures/core/expo.js';
 import { startWorker, terminateAll, type TestWorker } from '../fixtures/core/spawn.js';
 import type { Op, Spec } from '../fixtures/core/worker.js';
@@ -111,6 +113,42 @@ describe('a worker thread that dies', () => {
     next.w.send({ type: 'ops', ops: [{ metric: COUNTER.name, op: 'inc', labels: { k: 'brand-new' }, value: 4 }] });
     await next.w.next('done');
     assert.equal(sampleMap(await r.metrics()).get(sampleKey(COUNTER.name, { k: 'brand-new' })), 4);
+  });
+
+  it('a windowed summary bucket left half-cleared by a dead thread does not block other writers', async () => {
+    const r = new Registry();
+    const s = new Summary({ name: 'death_window_seconds', help: 'h', percentiles: [0.5], maxAgeSeconds: 600, ageBuckets: 5, registers: [r] });
+    s.observe(1);
+    // What a thread terminated in the middle of clearing the current age bucket leaves behind:
+    // the bucket's slot word in its "being cleared" state (slot * 2 + 1).
+    const store = r.store;
+    const { start, order } = store.rowsByFamily();
+    const row = order[start[s.familyId]!]!;
+    const slot = summarySlot(store.family(s.familyId), store.createdAtMs, Date.now());
+    const slotWord = store.rowSketch(row) + (slot % 5) * (1 + BINS);
+    Atomics.store(store.sketch, slotWord, slot * 2 + 1);
+    // Another thread observes (in a worker, so that a regression fails here instead of hanging the test).
+    const w = startWorker(r.share(), {
+      kind: 'ops',
+      specs: [{ type: 'summary', name: 'death_window_seconds', help: 'h', percentiles: [0.5], maxAgeSeconds: 600, ageBuckets: 5 }],
+      ops: [{ metric: 'death_window_seconds', op: 'observe', value: 3, times: 10 }],
+    });
+    const ac = new AbortController();
+    const timeout = sleep(10_000, undefined, { signal: ac.signal }).then(
+      () => {
+        throw new Error('the worker is still spinning on the abandoned bucket after 10 s');
+      },
+      () => {},
+    );
+    try {
+      await Promise.race([w.next('done'), timeout]);
+    } finally {
+      ac.abort();
+    }
+    s.observe(3);
+    const out = sampleMap(await r.metrics());
+    assert.equal(out.get(sampleKey('death_window_seconds_count', {})), 12);
+    assert.ok(Math.abs(out.get(sampleKey('death_window_seconds', { quantile: '0.5' }))! - 3) <= 0.03);
   });
 
   it('releaseThread frees the structural lock a terminated thread held', async () => {

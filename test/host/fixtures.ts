@@ -1,8 +1,9 @@
 /** Paths and texts of the host fixtures in test/fixtures (a fake procfs, sysfs, rootfs, udev). */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-export const FIXTURES = path.resolve(import.meta.dirname, '..', 'fixtures');
+export const FIXTURES = fileURLToPath(new URL('../fixtures/', import.meta.url));
 export const PROC = path.join(FIXTURES, 'proc');
 export const SYS = path.join(FIXTURES, 'sys');
 export const ROOTFS = path.join(FIXTURES, 'rootfs');

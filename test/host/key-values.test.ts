@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseFileNr, parseKeyValueLines, parseSingleNumber } from '../../src/host/key-values.js';
-import { VMSTAT_FIELDS } from '../../src/host/vmstat-fields.js';
+import { VMSTAT_KNOWN_FIELDS } from '../../src/host/vmstat-fields.js';
 import { fixtureText } from './fixtures.js';
 
 describe('parseKeyValueLines (/proc/vmstat)', () => {
@@ -14,7 +14,7 @@ describe('parseKeyValueLines (/proc/vmstat)', () => {
   });
 
   it('every field of the fixture is in the catalogue', () => {
-    const known = new Set(VMSTAT_FIELDS);
+    const known = new Set(VMSTAT_KNOWN_FIELDS);
     for (const k of vm.keys()) assert.ok(known.has(k), k);
   });
 
@@ -32,5 +32,14 @@ describe('single-number files and file-nr', () => {
   it('reads allocated and maximum from file-nr', () => {
     assert.deepEqual(parseFileNr(fixtureText('proc', 'sys', 'fs', 'file-nr')), { allocated: 579, maximum: 2466170 });
     assert.throws(() => parseFileNr('1 2\n'), /expected 3 numbers/);
+  });
+});
+
+describe('declared vmstat fields', () => {
+  it('include every field node_exporter selects by default, and only known ones', async () => {
+    const { VMSTAT_DECLARED_FIELDS, VMSTAT_DEFAULT_FIELDS } = await import('../../src/host/vmstat-fields.js');
+    const declared = new Set(VMSTAT_DECLARED_FIELDS);
+    for (const f of VMSTAT_KNOWN_FIELDS) if (new RegExp(VMSTAT_DEFAULT_FIELDS).test(f)) assert.ok(declared.has(f), f);
+    for (const f of declared) assert.ok(VMSTAT_KNOWN_FIELDS.includes(f), f);
   });
 });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseNetstatPairs, parseSnmp6, type NetStats } from '../../src/host/netstat.js';
-import { NETSTAT_FIELDS } from '../../src/host/netstat-fields.js';
+import { NETSTAT_KNOWN_FIELDS } from '../../src/host/netstat-fields.js';
 import { fixtureText } from './fixtures.js';
 
 describe('netstat parsers', () => {
@@ -31,8 +31,18 @@ describe('netstat parsers', () => {
 
   it('every field of the fixture is in the catalogue (per-type ICMP counters aside)', () => {
     for (const [proto, fields] of stats) {
-      const known = new Set(NETSTAT_FIELDS[proto] ?? []);
+      const known = new Set(NETSTAT_KNOWN_FIELDS[proto] ?? []);
       for (const f of fields.keys()) if (!/^(In|Out)Type\d+$/.test(f)) assert.ok(known.has(f), `${proto}_${f}`);
     }
+  });
+});
+
+describe('declared netstat fields', () => {
+  it('include every field node_exporter selects by default, and only known ones', async () => {
+    const { NETSTAT_DECLARED, NETSTAT_DEFAULT_FIELDS } = await import('../../src/host/netstat-fields.js');
+    const known = new Set(Object.entries(NETSTAT_KNOWN_FIELDS).flatMap(([p, fs]) => fs.map((f) => `${p}_${f}`)));
+    const declared = new Set(NETSTAT_DECLARED);
+    for (const k of known) if (new RegExp(NETSTAT_DEFAULT_FIELDS).test(k)) assert.ok(declared.has(k), k);
+    for (const k of declared) assert.ok(known.has(k), k);
   });
 });

@@ -5,9 +5,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import path from 'node:path';
+import { writeFile } from 'node:fs/promises';
 import { Counter } from '../../src/metrics/counter.js';
 import { Registry } from '../../src/registry.js';
-import { createRuntime, type CollectorRuntime, type DiscoveredCollector } from '../../src/runtime/index.js';
+import { MAX_SHARDS, Meta } from '../../src/store/layout.js';
+import { createRuntime, discoverCollectors, type CollectorRuntime, type DiscoveredCollector } from '../../src/runtime/index.js';
 import { makeTempDir, type TempDir } from '../support/tempdir.js';
 import { fixtureCollectors, memoryLogger, sample, seriesOf, until, writeScript } from './helpers.js';
 
@@ -101,6 +103,11 @@ describe('run semantics', () => {
     assert.equal(sample(text, 'scripted_events_total{src="script",k="a"}'), 3);
     assert.equal(sample(text, 'scripted_value{k="a"}'), 5);
     assert.equal(sample(text, 'atomic_exporter_worker_threads'), 1);
+    // The dead threads' store shards were released (registry.releaseThread): only the live
+    // pool thread holds one, besides the main thread's shard 0.
+    const meta = rt.registry.store.meta;
+    const owned = () => Array.from({ length: MAX_SHARDS - 1 }, (_, k) => Atomics.load(meta, Meta.ShardOwnerBase + 1 + k)).filter((o) => o !== 0).length;
+    await until(() => owned() === 1, 5000, 'one shard owned by the pool');
   });
 
   it('logs one line per failure, rate-limited per collector, with name and error', () => {
@@ -173,6 +180,29 @@ describe('cooperative timeout', () => {
       assert.equal(sample(text, 'sleepy_value'), undefined);
     } finally {
       await rt.stop();
+    }
+  });
+});
+
+describe('module import in a new thread', () => {
+  it('does not count against the run\'s timeout, and the timeout still applies after it', async () => {
+    const tmp = await makeTempDir('runtime-slowload');
+    const slow = (name: string, body: string) =>
+      `const end = Date.now() + 400; while (Date.now() < end);\n` +
+      `export default { name: '${name}', intervalMs: 1000, timeoutMs: 100, metrics: { v: { type: 'gauge', name: '${name}_value', help: 'h' } }, collect({ metrics }) { metrics.v.set(1); ${body} } };\n`;
+    await writeFile(path.join(tmp.path, 'slowok.mjs'), slow('slowok', ''));
+    await writeFile(path.join(tmp.path, 'slowhang.mjs'), slow('slowhang', 'for (;;);'));
+    const rt = await createRuntime({ collectors: await discoverCollectors({ dirs: [tmp.path], builtin: false }), threads: 2, logger: memoryLogger('silent').logger });
+    try {
+      const t0 = Date.now();
+      const results = await rt.collectOnce();
+      const byName = new Map(results.map((r) => [r.collector, r]));
+      assert.equal(byName.get('slowok')!.outcome, 'ok', byName.get('slowok')!.message);
+      assert.equal(byName.get('slowhang')!.outcome, 'timeout');
+      assert.ok(Date.now() - t0 < 5000, `took ${Date.now() - t0} ms: the timeout was not enforced after the import`);
+    } finally {
+      await rt.stop();
+      await tmp.remove();
     }
   });
 });

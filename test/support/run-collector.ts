@@ -7,7 +7,7 @@
  */
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Counter, Gauge, Histogram, Registry, Summary } from '../../src/index.js';
 import type { CollectorDefinition, HostPaths, MetricSpec } from '../../src/collector/define.js';
 import type { LabelValues } from '../../src/metrics/labels.js';
@@ -129,7 +129,7 @@ export async function collectText(def: CollectorDefinition, opts: RunOptions = {
 }
 
 /** The repository's workers/ folder. */
-export const WORKERS_DIR = path.resolve(import.meta.dirname, '..', '..', 'workers');
+export const WORKERS_DIR = fileURLToPath(new URL('../../workers/', import.meta.url));
 
 /** Imports workers/<name>.ts and returns its default export. */
 export async function loadCollector(name: string, dir = WORKERS_DIR): Promise<CollectorDefinition> {
