@@ -48,8 +48,8 @@ const ROUNDS = opts.quick ? 1 : 2;
 function repeatsFor(series: number): { warmup: number; repeat: number } {
   if (opts.quick) return { warmup: 1, repeat: 3 };
   if (series <= 10_000) return { warmup: 5, repeat: 30 };
-  if (series <= 100_000) return { warmup: 2, repeat: 10 };
-  return { warmup: 1, repeat: 5 };
+  if (series <= 100_000) return { warmup: 3, repeat: 10 };
+  return { warmup: 3, repeat: 7 };
 }
 
 const updateConfigs: { variant: Variant; threads: number }[] = [];

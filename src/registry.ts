@@ -5,6 +5,7 @@ import { TEXT_CONTENT_TYPE, renderText } from './exposition/text.js';
 import type { LabelValues } from './metrics/labels.js';
 import { setDefaultHost, type MetricHost, type MetricObjectWithValues, type RegistrableMetric } from './metrics/metric.js';
 import { checkLabelNames } from './metrics/validate.js';
+import type { PlannedFamily } from './render/plan.js';
 import { snapshotFamily, viewOf, type FallbackLabel, type StoreView } from './store/snapshot.js';
 import { Store, type FamilyDefinition, type StoreHandle } from './store/store.js';
 
@@ -24,6 +25,8 @@ export interface Cardinality {
 }
 
 const DROPPED_FAMILY = 'atomic_exporter_series_dropped_total';
+/** Longest a render waits for batches being applied (see #wholeBatches). */
+const BATCH_WAIT_MS = 25;
 
 /**
  * How many registries hold each metric. A metric can be in several (`registers: [a, b]`);
@@ -55,8 +58,15 @@ export class Registry implements MetricHost {
   /** Families from outside the store (see addFamilySource). */
   #familySources: (() => Iterable<FamilySnapshot>)[] = [];
 
-  constructor(contentType: RegistryContentType = TEXT_CONTENT_TYPE) {
+  #omitEmptyFamilies = false;
+
+  /**
+   * `omitEmptyFamilies`: leave families without series out of the output, as client_golang and
+   * node_exporter do (prom-client, and so the default here, writes their HELP and TYPE).
+   */
+  constructor(contentType: RegistryContentType = TEXT_CONTENT_TYPE, options: { omitEmptyFamilies?: boolean } = {}) {
     this.#contentType = Registry.#checkContentType(contentType);
+    this.#omitEmptyFamilies = options.omitEmptyFamilies ?? false;
   }
 
   static #checkContentType(t: string): RegistryContentType {
@@ -158,7 +168,33 @@ export class Registry implements MetricHost {
    */
   async snapshots(): Promise<FamilySnapshot[]> {
     await Promise.all([...this.#allMetrics()].map((m) => m.runCollect()));
-    return this.snapshotsNow();
+    return this.#wholeBatches();
+  }
+
+  /**
+   * Snapshots that contain no half-applied batch (a collector run is applied as one batch):
+   * waits while a batch is being applied and retries if one ended during the copy. Applying a
+   * run takes microseconds to a few milliseconds; the wait is bounded so that a writer that died
+   * mid-batch can delay a scrape by BATCH_WAIT_MS at most, never block it.
+   */
+  async #wholeBatches(): Promise<FamilySnapshot[]> {
+    const stores = new Set<Store>([...this.#stores()].map(([s]) => s));
+    for (const m of this.#allMetrics()) stores.add(m.store);
+    const list = [...stores];
+    const deadline = Date.now() + BATCH_WAIT_MS;
+    for (;;) {
+      const before = list.map((s) => s.batchState());
+      if (before.some((b) => b.inFlight > 0) && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 1));
+        continue;
+      }
+      const out = this.snapshotsNow();
+      const torn = list.some((s, i) => {
+        const after = s.batchState();
+        return after.inFlight > 0 || after.ended !== before[i]!.ended;
+      });
+      if (!torn || Date.now() >= deadline) return out;
+    }
   }
 
   /** The same without running `collect` hooks: synchronous, for callers that must not wait. */
@@ -190,6 +226,46 @@ export class Registry implements MetricHost {
     }
     this.#addSourceFamilies(out, seen);
     if (dropped.length > 0 && !seen.has(DROPPED_FAMILY)) out.push(droppedFamily(dropped));
+    return this.#omitEmptyFamilies ? out.filter((f) => f.labelTexts.length > 0) : out;
+  }
+
+  /**
+   * The families a render takes, in the order snapshots() gives them, without copying the series
+   * of store families out of shared memory (src/render/ writes those straight from the store).
+   * Runs the `collect` hooks first, as snapshots() does.
+   * @internal
+   */
+  async renderPlan(): Promise<PlannedFamily[]> {
+    await Promise.all([...this.#allMetrics()].map((m) => m.runCollect()));
+    return this.renderPlanNow();
+  }
+
+  /** renderPlan() without the `collect` hooks. @internal */
+  renderPlanNow(): PlannedFamily[] {
+    const out: PlannedFamily[] = [];
+    const seen = new Set<string>();
+    const dropped: Cardinality[] = [];
+    const omit = this.#omitEmptyFamilies;
+    const add = (store: Store, f: number): void => {
+      const def = store.family(f);
+      seen.add(def.name);
+      const d = store.familyDropped(f);
+      if (d > 0) dropped.push({ metric: def.name, series: store.familyLiveSeries(f), dropped: d });
+      if (omit && store.familyLiveSeries(f) === 0) return;
+      out.push({ kind: 'store', store, f, def, ...this.#labelsOf(def) });
+    };
+    for (const m of this.#allMetrics()) add(m.store, m.familyId);
+    for (const [store, hidden] of this.#stores()) {
+      const n = store.familyCount();
+      for (let f = 0; f < n; f++) {
+        if (store.isRetired(f) || hidden.has(f) || seen.has(store.family(f).name)) continue;
+        add(store, f);
+      }
+    }
+    const rest: FamilySnapshot[] = [];
+    this.#addSourceFamilies(rest, seen);
+    if (dropped.length > 0 && !seen.has(DROPPED_FAMILY)) rest.push(droppedFamily(dropped));
+    for (const family of rest) if (!omit || family.labelTexts.length > 0) out.push({ kind: 'snapshot', family });
     return out;
   }
 
@@ -252,6 +328,12 @@ export class Registry implements MetricHost {
    * without a label of that name (const labels win; a declared label wins where it was given).
    */
   #snapshot(view: StoreView, f: number, def: FamilyDefinition): FamilySnapshot {
+    const { defaultLabelText, fallbacks } = this.#labelsOf(def);
+    return snapshotFamily(view, f, defaultLabelText, fallbacks);
+  }
+
+  /** This registry's default labels for one family: as label text, and those it declares. */
+  #labelsOf(def: FamilyDefinition): { defaultLabelText: string; fallbacks: FallbackLabel[] } {
     const names: string[] = [];
     const values: string[] = [];
     const fallbacks: FallbackLabel[] = [];
@@ -267,7 +349,7 @@ export class Registry implements MetricHost {
       names.push(k);
       values.push(v);
     }
-    return snapshotFamily(view, f, formatLabelPairs(names, values), fallbacks);
+    return { defaultLabelText: formatLabelPairs(names, values), fallbacks };
   }
 
   /** The exposition of every metric, in this registry's content type. */

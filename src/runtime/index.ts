@@ -145,7 +145,8 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Colle
   const collectors = options.collectors ?? (await discoverCollectors({ dirs, builtin: options.builtin }));
   const resolved = resolveCollectors(collectors, flags);
   const enabled = resolved.collectors.filter((c) => c.enabled);
-  const registry = options.registry ?? new Registry();
+  // node_exporter writes nothing for a family without series (e.g. a vmstat field this kernel lacks).
+  const registry = options.registry ?? new Registry(undefined, { omitEmptyFamilies: true });
   const logger = options.logger ?? pino({ name: 'atomic-exporter' }, pino.destination(2));
   const paths: HostPaths = { ...resolved.paths, ...options.paths };
   const threads = enabled.length === 0 ? 0 : (options.threads ?? (resolved.threads || defaultThreads(enabled.length)));

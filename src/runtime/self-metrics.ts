@@ -103,6 +103,8 @@ export class SelfMetrics {
   #updateSeries(registry: Registry): void {
     const now = new Set<string>();
     for (const c of registry.cardinality()) {
+      // A declared family nobody wrote to yet costs a line per scrape and says nothing.
+      if (c.series === 0 && c.dropped === 0) continue;
       now.add(c.metric);
       this.#series.set({ metric: c.metric }, c.series);
     }

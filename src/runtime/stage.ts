@@ -200,6 +200,16 @@ function shardSum(shards: readonly Float64Array[], cell: number): number {
  * report. Returns the number of series the run reported (dropped ones excluded).
  */
 export function applyStage(store: Store, stage: Stage): number {
+  // One batch: a render waits for it to end rather than show half of the run.
+  store.beginBatch();
+  try {
+    return applyStageInBatch(store, stage);
+  } finally {
+    store.endBatch();
+  }
+}
+
+function applyStageInBatch(store: Store, stage: Stage): number {
   const shards = store.activeShards();
   const now = Date.now();
   let reported = 0;

@@ -20,6 +20,17 @@ export interface IncomingRequest {
 
 export type ResponseHeaders = Readonly<Record<string, string>>;
 
+/** A response body: text, bytes, or bytes in parts sent one after the other. */
+export type ResponseBody = Uint8Array | string | readonly Uint8Array[];
+
+/** The body as a list of parts, and its length in bytes. */
+export function bodyParts(body: ResponseBody): { parts: readonly Uint8Array[]; total: number } {
+  const parts = typeof body === 'string' ? [Buffer.from(body)] : body instanceof Uint8Array ? [body] : body;
+  let total = 0;
+  for (const p of parts) total += p.byteLength;
+  return { parts, total };
+}
+
 /**
  * One request and its response. Exactly one `respond` per exchange; after the client went away
  * (`aborted`) it does nothing.
@@ -31,9 +42,10 @@ export interface Exchange {
   /**
    * Writes status, headers and body. The backend adds `Content-Length` (the length of `body`,
    * also for HEAD). With `omitBody` (HEAD) nothing after the headers is written. Large bodies
-   * are written as the socket drains, never buffered twice.
+   * are written as the socket drains, never buffered twice. A body given as a list of parts is
+   * written as their concatenation, without concatenating them (a render's segments).
    */
-  respond(status: number, headers: ResponseHeaders, body: Uint8Array | string, omitBody?: boolean): void;
+  respond(status: number, headers: ResponseHeaders, body: ResponseBody, omitBody?: boolean): void;
   /**
    * Called once, when the response has been handed to the socket in full or the client went
    * away (`aborted` tells which). Set it before calling `respond`.

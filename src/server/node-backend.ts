@@ -9,8 +9,8 @@ import http from 'node:http';
 import https from 'node:https';
 import net, { type Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
-import type { BackendOptions, Exchange, ExchangeHandler, HttpBackend, IncomingRequest, Listener, ResponseHeaders, TlsFiles, TlsSettings } from './backend.js';
-import { ListenError } from './backend.js';
+import type { BackendOptions, Exchange, ExchangeHandler, HttpBackend, IncomingRequest, Listener, ResponseBody, ResponseHeaders, TlsFiles, TlsSettings } from './backend.js';
+import { bodyParts, ListenError } from './backend.js';
 import { listenErrorFrom } from './listen-error.js';
 
 function requestOf(req: http.IncomingMessage): IncomingRequest {
@@ -59,14 +59,19 @@ class NodeExchange implements Exchange {
     done?.(aborted);
   }
 
-  respond(status: number, headers: ResponseHeaders, body: Uint8Array | string, omitBody = false): void {
+  respond(status: number, headers: ResponseHeaders, body: ResponseBody, omitBody = false): void {
     if (this.aborted || this.#responded) return;
     this.#responded = true;
     const res = this.#res;
-    const data = typeof body === 'string' ? Buffer.from(body) : body;
-    res.writeHead(status, { ...headers, 'content-length': String(data.byteLength) });
-    if (omitBody) res.end();
-    else res.end(data);
+    const { parts, total } = bodyParts(body);
+    res.writeHead(status, { ...headers, 'content-length': String(total) });
+    if (omitBody) {
+      res.end();
+      return;
+    }
+    // The stream keeps references to the parts and writes them as the socket drains.
+    for (let i = 0; i < parts.length - 1; i++) res.write(parts[i]!);
+    res.end(parts.length > 0 ? parts[parts.length - 1] : undefined);
   }
 }
 

@@ -9,7 +9,7 @@
  */
 import { createRequire } from 'node:module';
 import { register as globalRegistry, type Registry } from '../registry.js';
-import type { Engine, Exchange, HttpBackend, IncomingRequest, ResponseHeaders, TlsFiles, TlsSettings } from './backend.js';
+import type { Engine, Exchange, HttpBackend, IncomingRequest, ResponseBody, ResponseHeaders, TlsFiles, TlsSettings } from './backend.js';
 import { formatHostPort, isTlsSettings } from './backend.js';
 import { landingPage } from './landing.js';
 import { negotiateEncoding, negotiateFormat } from './negotiate.js';
@@ -164,7 +164,7 @@ export class MetricsServer {
     for (const r of options.promClientRegistries ?? []) this.#sources.addPromClientRegistry(r);
 
     this.#renders = new SharedRenders(
-      () => this.#sources.gather(),
+      () => this.#sources.plan(),
       (format, seconds) => this.#self.observeRender(format, seconds),
     );
     this.#backend = this.#createBackend(options.engine ?? 'auto', options.tls, options.loadUws ?? loadUws);
@@ -378,7 +378,7 @@ export class MetricsServer {
     );
   }
 
-  #send(ex: Exchange, status: number, headers: ResponseHeaders, body: Uint8Array | string, head = false): void {
+  #send(ex: Exchange, status: number, headers: ResponseHeaders, body: ResponseBody, head = false): void {
     if (ex.aborted) return;
     const extra = this.#extraHeaders;
     for (const _ in extra) {

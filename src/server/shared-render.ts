@@ -4,21 +4,27 @@
  * bytes; the next scrape after it finished starts a new one. Sixteen scrapers hitting the same
  * endpoint cost one render, not sixteen, and values are never older than the scrape's own wait.
  *
- * The body is encoded to UTF-8 once, into one Buffer, so every response (and gzip) reuses it.
+ * A render (src/render/) writes store families straight from shared memory, in slices that
+ * give the event loop its turn (so `/-/healthy` answers during a render of millions of series),
+ * and reuses the output of families whose values did not change since the previous render
+ * (collector families: see src/render/renderer.ts for when exactly). The body is a list of
+ * segments sent one after the other, never joined into one buffer; gzip is streamed from them.
  */
-import { promisify } from 'node:util';
-import { gzip as gzipCb } from 'node:zlib';
-import { renderOpenMetricsChunks, OPENMETRICS_CONTENT_TYPE } from '../exposition/openmetrics.js';
-import type { FamilySnapshot } from '../exposition/snapshot.js';
-import { renderTextChunks, TEXT_CONTENT_TYPE } from '../exposition/text.js';
+import { OPENMETRICS_CONTENT_TYPE } from '../exposition/openmetrics.js';
+import { TEXT_CONTENT_TYPE } from '../exposition/text.js';
+import type { PlannedFamily } from '../render/plan.js';
+import { gzipBody, PlanRenderer, type BodySegment, type RenderStats } from '../render/renderer.js';
 import type { ContentCoding, ExpositionFormat } from './negotiate.js';
 
-const gzip = promisify(gzipCb);
-
 export interface RenderedBody {
-  readonly body: Buffer;
+  /** The body, in parts to send in order. */
+  readonly body: readonly Buffer[];
+  /** Bytes in all. */
+  readonly length: number;
   readonly contentType: string;
   readonly encoding: ContentCoding;
+  /** How the render went (absent for a gzip body: see the plain one). */
+  readonly stats?: RenderStats;
 }
 
 export const CONTENT_TYPES: Record<ExpositionFormat, string> = {
@@ -26,53 +32,24 @@ export const CONTENT_TYPES: Record<ExpositionFormat, string> = {
   openmetrics: OPENMETRICS_CONTENT_TYPE,
 };
 
-/**
- * Renders into one Buffer, writing each chunk as it comes (no joined string of the whole
- * output). The buffer starts at the previous render's size, so steady state is one allocation.
- */
-class BodyWriter {
-  #buf: Buffer;
-  #len = 0;
-  constructor(sizeHint: number) {
-    this.#buf = Buffer.allocUnsafe(Math.max(16 * 1024, sizeHint));
-  }
-  write = (chunk: string): void => {
-    // A UTF-16 code unit is at most 3 UTF-8 bytes; only when that worst case does not fit is
-    // the exact length worth a scan.
-    if (this.#len + chunk.length * 3 > this.#buf.length && this.#len + Buffer.byteLength(chunk) > this.#buf.length) {
-      const need = this.#len + Buffer.byteLength(chunk);
-      const next = Buffer.allocUnsafe(Math.max(need, this.#buf.length * 2));
-      this.#buf.copy(next, 0, 0, this.#len);
-      this.#buf = next;
-    }
-    this.#len += this.#buf.write(chunk, this.#len, 'utf8');
-  };
-  result(): Buffer {
-    return this.#buf.subarray(0, this.#len);
-  }
-}
-
-/** Renders families in a format into one UTF-8 Buffer. */
-export function renderBody(families: readonly FamilySnapshot[], format: ExpositionFormat, sizeHint = 0): Buffer {
-  const w = new BodyWriter(sizeHint);
-  if (format === 'openmetrics') renderOpenMetricsChunks(families, w.write);
-  else renderTextChunks(families, w.write);
-  return w.result();
+interface Plain extends RenderedBody {
+  readonly segments: readonly BodySegment[];
 }
 
 export class SharedRenders {
   readonly #inFlight = new Map<string, Promise<RenderedBody>>();
-  readonly #gather: () => Promise<FamilySnapshot[]>;
+  readonly #plan: () => Promise<PlannedFamily[]>;
   readonly #observe: (format: ExpositionFormat, seconds: number) => void;
-  readonly #lastSize: Record<ExpositionFormat, number> = { text: 0, openmetrics: 0 };
+  readonly #renderer: PlanRenderer;
 
   /**
-   * `gather` returns the families to serve; `observe` receives each render's duration (gather
-   * and render, before compression).
+   * `plan` returns the families to serve; `observe` receives each render's duration (plan and
+   * render, before compression).
    */
-  constructor(gather: () => Promise<FamilySnapshot[]>, observe: (format: ExpositionFormat, seconds: number) => void) {
-    this.#gather = gather;
+  constructor(plan: () => Promise<PlannedFamily[]>, observe: (format: ExpositionFormat, seconds: number) => void, options: { sliceMs?: number } = {}) {
+    this.#plan = plan;
     this.#observe = observe;
+    this.#renderer = new PlanRenderer(options);
   }
 
   /** The body for a scrape: the render in flight for this format and encoding, or a new one. */
@@ -94,21 +71,36 @@ export class SharedRenders {
     return this.#inFlight.size;
   }
 
-  async #render(format: ExpositionFormat): Promise<RenderedBody> {
+  /** Output kept for reuse, per format (for self-metrics and benchmarks). */
+  cached(format: ExpositionFormat): { families: number; bytes: number } {
+    return this.#renderer.cached(format);
+  }
+
+  async #render(format: ExpositionFormat): Promise<Plain> {
     // Start on the next turn of the event loop, not in this request's microtasks: every scrape
     // that arrived in the same I/O poll (one wakeup, many sockets readable) joins this render.
     await new Promise<void>((resolve) => setImmediate(resolve));
     const start = performance.now();
-    const families = await this.#gather();
-    const body = renderBody(families, format, this.#lastSize[format]);
-    this.#lastSize[format] = Math.ceil(body.length * 1.05);
+    const plan = await this.#plan();
+    const r = await this.#renderer.render(plan, format);
     this.#observe(format, (performance.now() - start) / 1000);
-    return { body, contentType: CONTENT_TYPES[format], encoding: 'identity' };
+    return {
+      body: r.segments.flatMap((s) => s.chunks),
+      length: r.bytes,
+      segments: r.segments,
+      contentType: CONTENT_TYPES[format],
+      encoding: 'identity',
+      stats: r.stats,
+    };
   }
 
   async #gzipped(format: ExpositionFormat): Promise<RenderedBody> {
-    // Joins a plain render already running for this format, then compresses off the main thread.
-    const plain = await this.get(format, 'identity');
-    return { body: await gzip(plain.body), contentType: plain.contentType, encoding: 'gzip' };
+    // Joins a plain render already running for this format, then compresses off the main
+    // thread (one gzip member, streamed from the segments).
+    const plain = (await this.get(format, 'identity')) as Plain;
+    const body = await gzipBody(plain.segments);
+    let length = 0;
+    for (const b of body) length += b.length;
+    return { body, length, contentType: plain.contentType, encoding: 'gzip' };
   }
 }

@@ -12,6 +12,7 @@
 import { openMetricsCounterFamilyName } from '../exposition/openmetrics.js';
 import type { FamilySnapshot, MetricType } from '../exposition/snapshot.js';
 import type { Registry } from '../registry.js';
+import { plannedName, plannedType, type PlannedFamily } from '../render/plan.js';
 import { familiesFromPromClient, type PromClientMetricJson } from './prom-client-families.js';
 
 /** The part of prom-client's Registry we use (a prom-client `Registry` fits). */
@@ -26,6 +27,8 @@ interface Source {
   /** Names and types known now, for the clash check when a source is added. */
   declared(): { name: string; type: MetricType }[];
   gather(): Promise<FamilySnapshot[]>;
+  /** The families as a render plan (store families left in the store: src/render/). */
+  plan(): Promise<PlannedFamily[]>;
 }
 
 const KNOWN_TYPES = new Set<string>(['counter', 'gauge', 'histogram', 'summary']);
@@ -71,8 +74,9 @@ export class Sources {
   addRegistry(registry: Registry, label: string): void {
     this.#add({
       label,
-      declared: () => registry.snapshotsNow().map((f) => ({ name: f.name, type: f.type })),
+      declared: () => registry.renderPlanNow().map((p) => ({ name: plannedName(p), type: plannedType(p) })),
       gather: () => registry.snapshots(),
+      plan: () => registry.renderPlan(),
     });
   }
 
@@ -87,6 +91,7 @@ export class Sources {
           type: (KNOWN_TYPES.has(String(m.type)) ? String(m.type) : 'untyped') as MetricType,
         })),
       gather: async () => familiesFromPromClient(await registry.getMetricsAsJSON()),
+      plan: async () => familiesFromPromClient(await registry.getMetricsAsJSON()).map((family) => ({ kind: 'snapshot', family }) as const),
     });
   }
 
@@ -122,12 +127,21 @@ export class Sources {
 
   /** All families, in source order; a family clashing with an earlier source's is left out. */
   async gather(): Promise<FamilySnapshot[]> {
-    const parts = await Promise.all(this.#sources.map((s) => s.gather()));
+    return this.#merge(await Promise.all(this.#sources.map((s) => s.gather())), (f) => f);
+  }
+
+  /** The same as a render plan: store families stay in their store (src/render/). */
+  async plan(): Promise<PlannedFamily[]> {
+    return this.#merge(await Promise.all(this.#sources.map((s) => s.plan())), (p) => ({ name: plannedName(p), type: plannedType(p) }));
+  }
+
+  #merge<T>(parts: T[][], id: (f: T) => { name: string; type: MetricType }): T[] {
     if (parts.length === 1) return parts[0]!;
     const owner = new Map<string, number>();
-    const out: FamilySnapshot[] = [];
+    const out: T[] = [];
     for (let i = 0; i < parts.length; i++) {
-      for (const f of parts[i]!) {
+      for (const item of parts[i]!) {
+        const f = id(item);
         const claims = claimedNames(f.name, f.type);
         const clash = claims.find((c) => {
           const o = owner.get(c);
@@ -138,7 +152,7 @@ export class Sources {
           continue;
         }
         for (const c of claims) owner.set(c, i);
-        out.push(f);
+        out.push(item);
       }
     }
     return out;

@@ -10,8 +10,8 @@
  * own tick go through `cork` so status, headers and body leave in one syscall.
  */
 import { STATUS_CODES } from 'node:http';
-import type { Exchange, ExchangeHandler, HttpBackend, IncomingRequest, Listener, ResponseHeaders, UwsBackendOptions } from './backend.js';
-import { ListenError } from './backend.js';
+import type { Exchange, ExchangeHandler, HttpBackend, IncomingRequest, Listener, ResponseBody, ResponseHeaders, UwsBackendOptions } from './backend.js';
+import { bodyParts, ListenError } from './backend.js';
 import { probeListenError } from './listen-error.js';
 import type { UwsApp, UwsListenSocket, UwsModule, UwsRequest, UwsResponse } from './uws.js';
 
@@ -79,34 +79,52 @@ class UwsExchange implements Exchange {
     done?.(aborted);
   }
 
-  respond(status: number, headers: ResponseHeaders, body: Uint8Array | string, omitBody = false): void {
+  respond(status: number, headers: ResponseHeaders, body: ResponseBody, omitBody = false): void {
     if (this.aborted || this.#responded) return;
     this.#responded = true;
     const res = this.#res;
-    const data = typeof body === 'string' ? Buffer.from(body) : body;
+    const { parts, total } = bodyParts(body);
     res.cork(() => {
       res.writeStatus(statusLine(status));
       for (const k in headers) res.writeHeader(k, headers[k]!);
       if (omitBody) {
-        res.endWithoutBody(data.byteLength);
+        res.endWithoutBody(total);
         this.#finish(false);
         return;
       }
-      const total = data.byteLength;
-      const start = res.getWriteOffset();
-      const [, done] = res.tryEnd(data, total);
-      if (done) {
+      if (total === 0) {
+        res.end();
         this.#finish(false);
         return;
       }
-      // The socket is full: uWS kept what it could not send; go on from its write offset each
-      // time it drains. Returning false tells it the write did not fit yet.
-      res.onWritable((offset) => {
-        if (this.aborted) return true;
-        const [ok, finished] = res.tryEnd(data.subarray(offset - start), total);
-        if (finished) this.#finish(false);
-        return ok;
-      });
+      // The parts are sent in order with tryEnd(part, total): each call writes what the socket
+      // takes; when it is full, uWS keeps nothing and calls onWritable with its write offset
+      // once it drains, and the rest of the part at that offset is tried again.
+      let index = 0;
+      let base = res.getWriteOffset();
+      const pump = (offset: number): boolean => {
+        for (;;) {
+          while (index < parts.length && offset >= base + parts[index]!.byteLength) {
+            base += parts[index]!.byteLength;
+            index++;
+          }
+          if (index >= parts.length) return true;
+          const part = parts[index]!;
+          const [ok, finished] = res.tryEnd(offset === base ? part : part.subarray(offset - base), total);
+          if (finished) {
+            this.#finish(false);
+            return true;
+          }
+          if (!ok) return false;
+          offset = res.getWriteOffset();
+        }
+      };
+      if (!pump(base)) {
+        res.onWritable((offset) => {
+          if (this.aborted) return true;
+          return pump(offset);
+        });
+      }
     });
   }
 }

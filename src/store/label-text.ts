@@ -44,11 +44,19 @@ export class LabelTextDecoder {
     const rows = this.#store.rows;
     const r = row * ROW_FIELDS;
     const off = rows[r + Row.KeyOffset]!;
-    const end = off + rows[r + Row.KeyLength]!;
-    const whole = this.#whole!;
-    const blocks = this.#asciiBlocks!;
-    if (end <= whole.length && blocks[off >> BLOCK_BITS] === 1 && blocks[(end - 1) >> BLOCK_BITS] === 1) {
-      return whole.substring(off, end);
+    const len = rows[r + Row.KeyLength]!;
+    if (len === 0) return '';
+    const end = off + len;
+    if (end <= this.#whole!.length) {
+      const blocks = this.#asciiBlocks!;
+      let ascii = true;
+      for (let b = off >> BLOCK_BITS; b <= (end - 1) >> BLOCK_BITS; b++) {
+        if (blocks[b] !== 1) {
+          ascii = false;
+          break;
+        }
+      }
+      if (ascii) return this.#whole!.substring(off, end);
     }
     return this.#arena.toString('utf8', off, end);
   }

@@ -23,6 +23,13 @@ export const enum Meta {
   SketchUsed = 6,
   /** Bumped on every structural change, so a render can be reused while nothing changed. */
   StructureVersion = 7,
+  /**
+   * Batches (a collector run's writes) being applied right now, and how many ended: a render
+   * waits briefly for the first to reach 0 and retries if the second moved, so a scrape never
+   * shows half of a run.
+   */
+  BatchesInFlight = 8,
+  BatchesEnded = 9,
   /** First of MAX_SHARDS owner words: 0 = free, else the owning threadId + 1. */
   ShardOwnerBase = 16,
 }

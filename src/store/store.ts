@@ -452,6 +452,21 @@ export class Store {
     return Atomics.load(this.meta, HEADER_INTS + f * FAMILY_FIELDS + Fam.Version);
   }
 
+  /** Starts a batch of writes that renders must see whole or not at all (endBatch ends it). */
+  beginBatch(): void {
+    Atomics.add(this.meta, Meta.BatchesInFlight, 1);
+  }
+
+  endBatch(): void {
+    Atomics.add(this.meta, Meta.BatchesEnded, 1);
+    Atomics.sub(this.meta, Meta.BatchesInFlight, 1);
+  }
+
+  /** Batches in flight, and a counter that moves whenever one ends. */
+  batchState(): { inFlight: number; ended: number } {
+    return { inFlight: Atomics.load(this.meta, Meta.BatchesInFlight), ended: Atomics.load(this.meta, Meta.BatchesEnded) };
+  }
+
   /** Tells renders that the values of family `f` changed (after a batch of writes). */
   touchFamily(f: number): void {
     Atomics.add(this.meta, HEADER_INTS + f * FAMILY_FIELDS + Fam.Version, 1);

@@ -1,0 +1,241 @@
+/**
+ * Renders a plan (Registry#renderPlan, and prom-client's families) into a body made of
+ * segments, on the main thread, in slices that yield to the event loop, reusing the output of
+ * families whose values did not change.
+ *
+ * When a family's output is reused: the family is flagged Committed in its store (its values
+ * change only in batches that end with Store#touchFamily: collector runs, staged or direct) and
+ * its version (Fam.Version: bumped by those batches and by every series created or removed) is
+ * the one its cached output was written at; the registry's default labels, the format, and for
+ * a summary with a sliding window the window's slot, are the same too. Families written by
+ * instrumentation (Counter.inc, Gauge.set, ... from any thread) are never flagged, and are
+ * written fresh by every render: checking them would cost a write on every update's hot path.
+ * So for the exporter (collectors only) a scrape between two collector runs costs its small
+ * fresh families (self-metrics, process metrics) plus a version check per family.
+ *
+ * A gzip body is compressed from the segments for each render (gzipBody), not reused.
+ */
+import { constants, createGzip } from 'node:zlib';
+import { Meta } from '../store/layout.js';
+import type { Store } from '../store/store.js';
+import type { PlannedFamily, PlannedStoreFamily } from './plan.js';
+import { ByteSink } from './sink.js';
+import { Slicer } from './slicer.js';
+import { writeSnapshotFamily } from './snapshot-family.js';
+import { snapshotFamily, type StoreView } from '../store/snapshot.js';
+import { LabelTextDecoder } from '../store/label-text.js';
+import { writeStoreFamily, type Format } from './store-family.js';
+import { rowView, type RowView } from './view.js';
+
+/** Fast compression: a million-series body is ~100 MB of text. */
+const GZIP_OPTIONS = { level: constants.Z_BEST_SPEED };
+/** Longest a render waits for collector batches being applied, as Registry#snapshots does. */
+const BATCH_WAIT_MS = 25;
+/** A family this small is written again if a batch ended while it was written. */
+const RETRY_SERIES = 50_000;
+
+/** A piece of the body: one cached family, or a run of families written fresh. */
+export class BodySegment {
+  readonly chunks: readonly Buffer[];
+  readonly bytes: number;
+
+  constructor(chunks: readonly Buffer[]) {
+    this.chunks = chunks;
+    let n = 0;
+    for (const c of chunks) n += c.length;
+    this.bytes = n;
+  }
+}
+
+/**
+ * The body gzipped as one member (curl, for one, reads only the first member of a multi-member
+ * body), compressed in the libuv pool as the chunks are fed: the main thread only hands them
+ * over, and the plain body is never joined into one buffer.
+ */
+export function gzipBody(segments: readonly BodySegment[]): Promise<Buffer[]> {
+  return new Promise((resolve, reject) => {
+    const z = createGzip(GZIP_OPTIONS);
+    const out: Buffer[] = [];
+    z.on('data', (b: Buffer) => out.push(b));
+    z.on('end', () => resolve(out));
+    z.on('error', reject);
+    let si = 0;
+    let ci = 0;
+    const feed = (): void => {
+      while (si < segments.length) {
+        const seg = segments[si]!;
+        if (ci >= seg.chunks.length) {
+          si++;
+          ci = 0;
+          continue;
+        }
+        const more = z.write(seg.chunks[ci++]!);
+        if (!more) {
+          z.once('drain', feed);
+          return;
+        }
+      }
+      z.end();
+    };
+    feed();
+  });
+}
+
+export interface RenderStats {
+  /** Families written by this render. */
+  readonly written: number;
+  /** Families whose earlier output was reused. */
+  readonly reused: number;
+  /** Bytes reused. */
+  readonly reusedBytes: number;
+  /** Times the render gave way to the event loop. */
+  readonly yields: number;
+}
+
+export interface RenderResult {
+  readonly segments: readonly BodySegment[];
+  readonly bytes: number;
+  readonly stats: RenderStats;
+}
+
+interface Cached {
+  readonly version: number;
+  readonly name: string;
+  readonly defaultLabelText: string;
+  readonly slot: number;
+  readonly segment: BodySegment;
+}
+
+function cacheKey(p: PlannedStoreFamily): string {
+  return `${p.store.id}:${p.f}`;
+}
+
+function windowSlot(p: PlannedStoreFamily, nowMs: number): number {
+  const def = p.def;
+  if (def.type !== 'summary' || def.maxAgeSeconds === undefined) return 0;
+  return Math.floor((nowMs - p.store.createdAtMs) / ((def.maxAgeSeconds * 1000) / (def.ageBuckets ?? 1)));
+}
+
+function batchesOf(stores: readonly Store[]): number {
+  let s = 0;
+  for (const st of stores) s += Atomics.load(st.meta, Meta.BatchesEnded) * 2 + Atomics.load(st.meta, Meta.BatchesInFlight);
+  return s;
+}
+
+export class PlanRenderer {
+  /** Per format: store family → its output, as of the last render. */
+  readonly #cache: Record<Format, Map<string, Cached>> = { text: new Map(), openmetrics: new Map() };
+  readonly #sliceMs: number | undefined;
+
+  constructor(options: { sliceMs?: number } = {}) {
+    this.#sliceMs = options.sliceMs;
+  }
+
+  /** Families whose output is kept for reuse, and their bytes. */
+  cached(format: Format): { families: number; bytes: number } {
+    let bytes = 0;
+    for (const c of this.#cache[format].values()) bytes += c.segment.bytes;
+    return { families: this.#cache[format].size, bytes };
+  }
+
+  async render(plan: readonly PlannedFamily[], format: Format): Promise<RenderResult> {
+    const slicer = new Slicer(this.#sliceMs);
+    const nowMs = Date.now();
+    const stores = [...new Set(plan.flatMap((p) => (p.kind === 'store' ? [p.store] : [])))];
+    // A collector run being applied is a matter of microseconds: let it end first.
+    const waitUntil = performance.now() + BATCH_WAIT_MS;
+    while (stores.some((s) => Atomics.load(s.meta, Meta.BatchesInFlight) > 0) && performance.now() < waitUntil) {
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+    // Versions first, views after: a series created after a family's version was read either
+    // is in the view or moved the version on, so a cached output is never missing one.
+    const versions = plan.map((p) => (p.kind === 'store' ? p.store.familyVersion(p.f) : 0));
+    const old = this.#cache[format];
+    const next = new Map<string, Cached>();
+    const views = new Map<Store, RowView>();
+    const viewOfStore = async (s: Store): Promise<RowView> => {
+      let v = views.get(s);
+      if (v === undefined) views.set(s, (v = await rowView(s, slicer)));
+      return v;
+    };
+    const segments: BodySegment[] = [];
+    let fresh: ByteSink | undefined;
+    const closeFresh = (): void => {
+      if (fresh !== undefined && fresh.length > 0) segments.push(new BodySegment(fresh.finish()));
+      fresh = undefined;
+    };
+    let written = 0;
+    let reused = 0;
+    let reusedBytes = 0;
+
+    for (let i = 0; i < plan.length; i++) {
+      const p = plan[i]!;
+      await slicer.maybeYield();
+      if (p.kind === 'snapshot') {
+        fresh ??= new ByteSink();
+        writeSnapshotFamily(fresh, p.family, format);
+        written++;
+        continue;
+      }
+      if (p.fallbacks.length > 0) {
+        // Default labels the family declares are added per series: the snapshot path does it.
+        fresh ??= new ByteSink();
+        writeSnapshotFamily(fresh, snapshotFamily(await this.#storeView(p.store, viewOfStore, nowMs), p.f, p.defaultLabelText, p.fallbacks), format);
+        written++;
+        continue;
+      }
+      const committed = p.store.isCommitted(p.f);
+      const key = cacheKey(p);
+      const version = versions[i]!;
+      const slot = windowSlot(p, nowMs);
+      if (committed) {
+        const c = old.get(key);
+        if (c !== undefined && c.version === version && c.name === p.def.name && c.defaultLabelText === p.defaultLabelText && c.slot === slot) {
+          closeFresh();
+          segments.push(c.segment);
+          next.set(key, c);
+          reused++;
+          reusedBytes += c.segment.bytes;
+          continue;
+        }
+      }
+      const view = await viewOfStore(p.store);
+      const series = (view.start[p.f + 1] ?? 0) - (view.start[p.f] ?? 0);
+      if (!committed) {
+        fresh ??= new ByteSink();
+        await writeStoreFamily(fresh, p, view, format, nowMs, slicer);
+        written++;
+        continue;
+      }
+      let sink: ByteSink;
+      for (let attempt = 0; ; attempt++) {
+        sink = new ByteSink(Math.min(64 * 1024, 256 + series * 64));
+        const before = batchesOf(stores);
+        await writeStoreFamily(sink, p, view, format, nowMs, slicer);
+        // A collector batch that ended meanwhile may have been seen in part: a small family is
+        // written again (the version read before stays: the batch's touch moved it on).
+        if (series > RETRY_SERIES || attempt >= 2 || batchesOf(stores) === before) break;
+      }
+      written++;
+      closeFresh();
+      const segment = new BodySegment(sink.finish());
+      segments.push(segment);
+      next.set(key, { version, name: p.def.name, defaultLabelText: p.defaultLabelText, slot, segment });
+    }
+    if (format === 'openmetrics') {
+      fresh ??= new ByteSink(16);
+      fresh.text('# EOF\n');
+    }
+    closeFresh();
+    this.#cache[format] = next;
+    let bytes = 0;
+    for (const s of segments) bytes += s.bytes;
+    return { segments, bytes, stats: { written, reused, reusedBytes, yields: slicer.yields } };
+  }
+
+  async #storeView(store: Store, viewOfStore: (s: Store) => Promise<RowView>, nowMs: number): Promise<StoreView> {
+    const v = await viewOfStore(store);
+    const arena = store.arenaBuffer();
+    return { store, start: v.start, order: v.order, shards: store.renderShards(), arena, labels: new LabelTextDecoder(store, arena), nowMs };
+  }
+}

@@ -1,0 +1,106 @@
+/**
+ * Where a render writes: UTF-8 bytes in a list of Buffers (chunks), never one string and never
+ * one huge Buffer grown by copying. The render loops take `cur`/`pos` into locals and give them
+ * back; `room(n)` guarantees n writable bytes.
+ */
+
+/** Size of a chunk: big enough that chunk bookkeeping is noise, small enough to waste little. */
+export const CHUNK_BYTES = 64 * 1024;
+
+export class ByteSink {
+  /** Full chunks, in order. */
+  readonly done: Buffer[] = [];
+  cur: Buffer;
+  pos = 0;
+  #bytes = 0;
+
+  constructor(firstChunk = CHUNK_BYTES) {
+    this.cur = Buffer.allocUnsafeSlow(Math.max(256, firstChunk));
+  }
+
+  /** Makes room for `n` more bytes in `cur` (a new chunk when it is full). */
+  room(n: number): void {
+    if (this.pos + n <= this.cur.length) return;
+    this.#seal();
+    this.cur = Buffer.allocUnsafeSlow(Math.max(CHUNK_BYTES, n));
+    this.pos = 0;
+  }
+
+  #seal(): void {
+    if (this.pos === 0) return;
+    this.done.push(this.cur.subarray(0, this.pos));
+    this.#bytes += this.pos;
+  }
+
+  /** Writes a string as UTF-8. */
+  text(s: string): void {
+    const n = s.length <= 1024 ? s.length * 3 : Buffer.byteLength(s);
+    this.room(n);
+    this.pos += this.cur.write(s, this.pos, 'utf8');
+  }
+
+  /** Writes bytes. */
+  bytes(b: Uint8Array): void {
+    this.room(b.length);
+    this.cur.set(b, this.pos);
+    this.pos += b.length;
+  }
+
+  /** Bytes written so far. */
+  get length(): number {
+    return this.#bytes + this.pos;
+  }
+
+  /**
+   * The chunks, the last one trimmed: a mostly empty last chunk is copied to a Buffer of its
+   * size, so that a family kept for reuse holds no slack.
+   */
+  finish(): Buffer[] {
+    if (this.pos > 0) {
+      const last = this.pos < this.cur.length / 2 ? Buffer.from(this.cur.subarray(0, this.pos)) : this.cur.subarray(0, this.pos);
+      this.done.push(last);
+      this.#bytes += this.pos;
+    }
+    this.pos = 0;
+    this.cur = Buffer.alloc(0);
+    return this.done;
+  }
+}
+
+const DIGITS = new Uint8Array(24);
+
+/**
+ * Writes a sample value as formatSampleValue spells it (`String(v)`, `+Inf`, `-Inf`, `NaN`):
+ * safe integers digit by digit, anything else through String(). Needs 24 bytes of room.
+ */
+export function writeValue(out: Buffer, pos: number, v: number): number {
+  if (Number.isSafeInteger(v)) {
+    if (v < 0) {
+      out[pos++] = 45;
+      v = -v;
+    }
+    if (v < 10) {
+      out[pos] = 48 + v;
+      return pos + 1;
+    }
+    let n = 0;
+    while (v > 0) {
+      const q = Math.floor(v / 10);
+      DIGITS[n++] = 48 + (v - q * 10);
+      v = q;
+    }
+    while (n > 0) out[pos++] = DIGITS[--n]!;
+    return pos;
+  }
+  const s = v === Infinity ? '+Inf' : v === -Infinity ? '-Inf' : String(v);
+  for (let i = 0; i < s.length; i++) out[pos++] = s.charCodeAt(i);
+  return pos;
+}
+
+/** Copies `len` bytes of `src` from `from` into `out` at `pos` (a loop for short runs). */
+export function copyBytes(out: Buffer, pos: number, src: Buffer, from: number, len: number): number {
+  if (len < 48) {
+    for (let i = 0; i < len; i++) out[pos + i] = src[from + i]!;
+  } else src.copy(out, pos, from, from + len);
+  return pos + len;
+}

@@ -1,0 +1,206 @@
+/**
+ * Writes one store family in either exposition format straight from shared memory: each
+ * series' label text is copied from the store's arena (where it was escaped once, when the
+ * series was created), values are read from the cells and formatted into the output. No string
+ * and no object per series, so a million series cost a copy of their bytes, not a million
+ * allocations. The output is byte for byte what the string renderers (src/exposition/) write
+ * for the same family (test/render/equivalence.test.ts).
+ *
+ * Consistency: a row whose generation moved since the view was built (removed, or reused for
+ * another series) is skipped, and so is one that moves while being written (checked after), so
+ * a render that spans many slices never writes a torn label text or one series twice. Values
+ * are read when the series is written.
+ */
+import { escapeHelpOpenMetrics, escapeHelpText, formatLabelPairs } from '../exposition/escape.js';
+import { formatLeText, formatOpenMetricsNumber } from '../exposition/number.js';
+import { openMetricsCounterFamilyName } from '../exposition/openmetrics.js';
+import { ROW_FIELDS, Row } from '../store/layout.js';
+import { BINS, quantilesAt } from '../store/sketch.js';
+import { effectiveAgeBuckets, summarySlot } from '../store/snapshot.js';
+import type { PlannedStoreFamily } from './plan.js';
+import { copyBytes, writeValue, type ByteSink } from './sink.js';
+import type { Slicer } from './slicer.js';
+import type { RowView } from './view.js';
+
+export type Format = 'text' | 'openmetrics';
+
+/** Series between two looks at the clock. */
+const CHECK_EVERY = 1024;
+
+const OM_TYPES: Record<string, string> = { counter: 'counter', gauge: 'gauge', histogram: 'histogram', summary: 'summary', untyped: 'unknown' };
+
+/** The metadata lines and sample names of a family in a format. */
+export function familyHead(name: string, help: string, type: string, format: Format): { head: string; value: string; base: string } {
+  if (format === 'text') {
+    const head = (help !== '' ? `# HELP ${name} ${escapeHelpText(help)}\n` : '') + `# TYPE ${name} ${type}\n`;
+    return { head, value: name, base: name };
+  }
+  const isCounter = type === 'counter';
+  const family = isCounter ? openMetricsCounterFamilyName(name) : name;
+  const head = `# TYPE ${family} ${OM_TYPES[type]}\n` + (help !== '' ? `# HELP ${family} ${escapeHelpOpenMetrics(help)}\n` : '');
+  return { head, value: isCounter ? family + '_total' : family, base: family };
+}
+
+/** The label text every series of the family starts with: default labels, then const labels. */
+export function familyPrefix(p: PlannedStoreFamily): string {
+  const def = p.def;
+  const constText = formatLabelPairs(Object.keys(def.constLabels), Object.values(def.constLabels));
+  const dl = p.defaultLabelText;
+  return dl && constText ? dl + ',' + constText : dl || constText;
+}
+
+/** Writes family `p` (which must have no fallback labels) to `sink`. */
+export async function writeStoreFamily(sink: ByteSink, p: PlannedStoreFamily, view: RowView, format: Format, nowMs: number, slicer: Slicer): Promise<void> {
+  const { store, f, def } = p;
+  const names = familyHead(def.name, def.help, def.type, format);
+  sink.text(names.head);
+  const from = view.start[f] ?? 0;
+  const to = view.start[f + 1] ?? from;
+  if (to <= from) return;
+  const prefix = Buffer.from(familyPrefix(p));
+  const gens = view.gens;
+  const order = view.order;
+  let shards = store.renderShards();
+  let arena = store.arenaBuffer();
+
+  if (def.type === 'counter' || def.type === 'gauge') {
+    const open = Buffer.concat([Buffer.from(names.value + '{'), prefix]);
+    const bare = Buffer.from(names.value + ' ');
+    const sep = prefix.length > 0;
+    for (let i = from; i < to; i++) {
+      if ((i - from) % CHECK_EVERY === CHECK_EVERY - 1 && slicer.due()) {
+        await slicer.yieldNow();
+        shards = store.renderShards();
+        arena = store.arenaBuffer();
+      }
+      const rows = store.rows;
+      const row = order[i]!;
+      const r = row * ROW_FIELDS;
+      const gen = gens[row]!;
+      if (Atomics.load(rows, r + Row.Gen) !== gen) continue;
+      const off = rows[r + Row.KeyOffset]!;
+      const len = rows[r + Row.KeyLength]!;
+      const cell = rows[r + Row.Cell]!;
+      sink.room(open.length + len + 30);
+      const out = sink.cur;
+      const start = sink.pos;
+      let pos = start;
+      if (len === 0 && !sep) pos = copyBytes(out, pos, bare, 0, bare.length);
+      else {
+        pos = copyBytes(out, pos, open, 0, open.length);
+        if (len > 0) {
+          if (sep) out[pos++] = 44;
+          pos = copyBytes(out, pos, arena, off, len);
+        }
+        out[pos++] = 125;
+        out[pos++] = 32;
+      }
+      let v = store.common[cell]!;
+      for (let k = 0; k < shards.length; k++) v += shards[k]![cell]!;
+      pos = writeValue(out, pos, v);
+      out[pos++] = 10;
+      // Removed or reused while being copied: leave it out.
+      if (Atomics.load(rows, r + Row.Gen) === gen) sink.pos = pos;
+      else sink.pos = start;
+    }
+    return;
+  }
+
+  // Histograms and summaries: several lines per series sharing its label text, built once.
+  const isHistogram = def.type === 'histogram';
+  const formatBound = format === 'text' ? formatLeText : formatOpenMetricsNumber;
+  const bounds = def.buckets ?? [];
+  const quantiles = def.percentiles ?? [];
+  const tails = (isHistogram ? [...bounds.map((b) => 'le="' + formatBound(b) + '"} '), 'le="+Inf"} '] : quantiles.map((q) => 'quantile="' + formatBound(q) + '"} ')).map((t) =>
+    Buffer.from(t),
+  );
+  const lineOpen = Buffer.from((isHistogram ? names.base + '_bucket' : names.value) + '{');
+  const sumName = Buffer.from(names.base + '_sum');
+  const countName = Buffer.from(names.base + '_count');
+  const tailMax = tails.reduce((m, t) => Math.max(m, t.length), 0);
+  const width = tails.length;
+  const qValues = new Float64Array(Math.max(1, quantiles.length));
+  const merged = new Float64Array(BINS);
+  const ageBuckets = effectiveAgeBuckets(def);
+  const slot = summarySlot(def, store.createdAtMs, nowMs);
+  let lt = Buffer.allocUnsafe(256);
+  const values = new Float64Array(width);
+  for (let i = from; i < to; i++) {
+    if ((i - from) % CHECK_EVERY === CHECK_EVERY - 1 && slicer.due()) {
+      await slicer.yieldNow();
+      shards = store.renderShards();
+      arena = store.arenaBuffer();
+    }
+    const rows = store.rows;
+    const row = order[i]!;
+    const r = row * ROW_FIELDS;
+    const gen = gens[row]!;
+    if (Atomics.load(rows, r + Row.Gen) !== gen) continue;
+    const off = rows[r + Row.KeyOffset]!;
+    const len = rows[r + Row.KeyLength]!;
+    const cell = rows[r + Row.Cell]!;
+    // The series' label text: the family prefix, then its own.
+    if (lt.length < prefix.length + 1 + len) lt = Buffer.allocUnsafe(2 * (prefix.length + 1 + len));
+    let ltLen = copyBytes(lt, 0, prefix, 0, prefix.length);
+    if (len > 0) {
+      if (ltLen > 0) lt[ltLen++] = 44;
+      ltLen = copyBytes(lt, ltLen, arena, off, len);
+    }
+    const common = store.common;
+    const read = (c: number): number => {
+      let v = common[c]!;
+      for (let k = 0; k < shards.length; k++) v += shards[k]![c]!;
+      return v;
+    };
+    const sum = read(cell);
+    let count: number;
+    if (isHistogram) {
+      // Cumulative from the per-bucket cells; the count is the last cumulative value, so
+      // `+Inf == _count` and the buckets never decrease within a line set.
+      let acc = 0;
+      for (let b = 0; b < width; b++) {
+        acc += read(cell + 1 + b);
+        values[b] = acc;
+      }
+      count = acc;
+    } else {
+      count = read(cell + 1);
+      if (quantiles.length > 0) {
+        quantilesAt(store.sketch, store.rowSketch(row), ageBuckets, slot, quantiles, qValues, 0, merged);
+        for (let q = 0; q < width; q++) values[q] = qValues[q]!;
+      }
+    }
+    const lineMax = Math.max(lineOpen.length + tailMax, sumName.length + 1, countName.length + 1) + ltLen + 30;
+    sink.room(lineMax * (width + 2));
+    const out = sink.cur;
+    const start = sink.pos;
+    let pos = start;
+    for (let b = 0; b < width; b++) {
+      pos = copyBytes(out, pos, lineOpen, 0, lineOpen.length);
+      if (ltLen > 0) {
+        pos = copyBytes(out, pos, lt, 0, ltLen);
+        out[pos++] = 44;
+      }
+      const tail = tails[b]!;
+      pos = copyBytes(out, pos, tail, 0, tail.length);
+      pos = writeValue(out, pos, values[b]!);
+      out[pos++] = 10;
+    }
+    for (const [name, v] of [
+      [sumName, sum],
+      [countName, count],
+    ] as const) {
+      pos = copyBytes(out, pos, name, 0, name.length);
+      if (ltLen > 0) {
+        out[pos++] = 123;
+        pos = copyBytes(out, pos, lt, 0, ltLen);
+        out[pos++] = 125;
+      }
+      out[pos++] = 32;
+      pos = writeValue(out, pos, v);
+      out[pos++] = 10;
+    }
+    if (Atomics.load(rows, r + Row.Gen) === gen) sink.pos = pos;
+    else sink.pos = start;
+  }
+}

@@ -1,0 +1,168 @@
+/**
+ * The render path of the server (src/render/: store families written straight from shared
+ * memory, sliced, reused while unchanged) against the string renderers (src/exposition/) on
+ * the same registry: byte for byte the same output, in both formats, for random registries
+ * (every metric type, label values that need escaping, UTF-8, const and default labels,
+ * special values). Then what reuse does: a committed family is reused until its version
+ * moves; an instrumented one is written fresh every time.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import { Counter, Gauge, Histogram, Registry, Summary } from '../../src/index.js';
+import { renderOpenMetrics } from '../../src/exposition/openmetrics.js';
+import { renderText } from '../../src/exposition/text.js';
+import { PlanRenderer } from '../../src/render/renderer.js';
+import type { Format } from '../../src/render/store-family.js';
+import { familyDefinitionOf } from '../../src/runtime/spec.js';
+
+async function rendered(renderer: PlanRenderer, registry: Registry, format: Format): Promise<{ text: string; reused: number; written: number }> {
+  const r = await renderer.render(registry.renderPlanNow(), format);
+  return { text: Buffer.concat(r.segments.flatMap((s) => [...s.chunks])).toString('utf8'), reused: r.stats.reused, written: r.stats.written };
+}
+
+const labelValue = fc.oneof(
+  fc.string({ maxLength: 12 }),
+  fc.string({ unit: fc.constantFrom('\\', '"', '\n', 'a', 'ü', '🎉', '中', ' ', '{', ',', '='), maxLength: 8 }),
+);
+const value = fc.oneof(
+  fc.integer({ min: -1e6, max: 1e6 }),
+  fc.double({ noNaN: false }),
+  fc.constantFrom(0, -0, 0.1, 1e21, 1e-7, Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER + 2, Infinity, -Infinity, NaN),
+);
+
+interface Spec {
+  type: 'counter' | 'gauge' | 'histogram' | 'summary';
+  labels: string[];
+  constLabels: Record<string, string>;
+  series: { values: string[]; v: number[] }[];
+}
+
+const spec: fc.Arbitrary<Spec> = fc
+  .record({
+    type: fc.constantFrom('counter', 'gauge', 'histogram', 'summary') as fc.Arbitrary<Spec['type']>,
+    labelCount: fc.integer({ min: 0, max: 3 }),
+    constLabels: fc.dictionary(fc.constantFrom('region', 'zone'), labelValue, { maxKeys: 2 }),
+    series: fc.array(fc.record({ values: fc.array(labelValue, { minLength: 3, maxLength: 3 }), v: fc.array(value, { minLength: 1, maxLength: 4 }) }), { maxLength: 6 }),
+  })
+  .map((s) => ({ type: s.type, labels: ['a', 'b', 'c'].slice(0, s.labelCount), constLabels: s.constLabels, series: s.series }));
+
+function build(specs: Spec[], defaults: Record<string, string>): Registry {
+  const registry = new Registry();
+  specs.forEach((s, i) => {
+    const base = { name: `m${i}_${s.type}`, help: `help ${i} "q" \\ ü\nline`, labelNames: s.labels, constLabels: s.constLabels, registers: [registry] };
+    for (const series of s.series) {
+      const labels = Object.fromEntries(s.labels.map((l, k) => [l, series.values[k]!]));
+      for (const v of series.v) {
+        if (s.type === 'counter') {
+          const c = (registry.getSingleMetric(base.name) as Counter | undefined) ?? new Counter(base);
+          c.inc(labels, Number.isFinite(v) ? Math.abs(v) : 1);
+        } else if (s.type === 'gauge') {
+          const g = (registry.getSingleMetric(base.name) as Gauge | undefined) ?? new Gauge(base);
+          if (!Number.isNaN(v)) g.set(labels, v);
+        } else if (s.type === 'histogram') {
+          const h = (registry.getSingleMetric(base.name) as Histogram | undefined) ?? new Histogram({ ...base, buckets: [0.1, 1, 10] });
+          if (!Number.isNaN(v)) h.observe(labels, v);
+        } else {
+          const m = (registry.getSingleMetric(base.name) as Summary | undefined) ?? new Summary({ ...base, percentiles: [0.5, 0.99] });
+          if (Number.isFinite(v)) m.observe(labels, v);
+        }
+      }
+    }
+    if (registry.getSingleMetric(base.name) === undefined) new Gauge(base);
+  });
+  if (Object.keys(defaults).length > 0) registry.setDefaultLabels(defaults);
+  return registry;
+}
+
+describe('render path: the same bytes as the string renderers', () => {
+  it('for random registries, in both formats', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(spec, { maxLength: 5 }), fc.constantFrom<Record<string, string>>({}, { a: 'dflt' }, { env: 'prod "x"' }), async (specs, defaults) => {
+        const registry = build(specs, defaults);
+        const renderer = new PlanRenderer();
+        const snapshots = registry.snapshotsNow();
+        assert.equal((await rendered(renderer, registry, 'text')).text, renderText(snapshots));
+        assert.equal((await rendered(renderer, registry, 'openmetrics')).text, renderOpenMetrics(snapshots));
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('for families declared by another thread (store families outside the registry) and a counter named without _total', async () => {
+    const registry = new Registry();
+    const store = registry.store;
+    const f = store.declareFamily(familyDefinitionOf({ type: 'counter', name: 'requests', help: 'h', labelNames: ['x'] }));
+    store.addCommon(store.cellOf(store.resolve(f, 'x="1"')), 3);
+    store.declareFamily(familyDefinitionOf({ type: 'gauge', name: 'empty_family', help: 'e' }));
+    const nan = store.declareFamily(familyDefinitionOf({ type: 'gauge', name: 'odd_values', help: 'e', labelNames: ['v'] }));
+    for (const v of [NaN, -0, Infinity, -Infinity, 1e-300, 2 ** 60]) store.setCommon(store.cellOf(store.resolve(nan, `v="${String(v)}"`)), v);
+    const renderer = new PlanRenderer();
+    assert.equal((await rendered(renderer, registry, 'text')).text, renderText(registry.snapshotsNow()));
+    assert.equal((await rendered(renderer, registry, 'openmetrics')).text, renderOpenMetrics(registry.snapshotsNow()));
+  });
+
+  it('while yielding in slices of a big family', async () => {
+    const registry = new Registry();
+    const gauge = new Gauge({ name: 'big', help: 'h', labelNames: ['i'], registers: [registry] });
+    for (let i = 0; i < 20_000; i++) gauge.set({ i: String(i) }, i / 7);
+    const renderer = new PlanRenderer({ sliceMs: 0 });
+    const r = await renderer.render(registry.renderPlanNow(), 'text');
+    assert.ok(r.stats.yields > 5, `yields: ${r.stats.yields}`);
+    assert.equal(Buffer.concat(r.segments.flatMap((s) => [...s.chunks])).toString(), renderText(registry.snapshotsNow()));
+  });
+});
+
+describe('render path: reuse', () => {
+  it('reuses a committed family until its version moves, and never an instrumented one', async () => {
+    const registry = new Registry();
+    const store = registry.store;
+    const committed = store.declareFamily(familyDefinitionOf({ type: 'gauge', name: 'collected', help: 'h', labelNames: ['i'] }));
+    store.markCommitted(committed);
+    const ref = store.resolve(committed, 'i="0"');
+    store.setCommon(store.cellOf(ref), 1);
+    const instrumented = new Gauge({ name: 'instrumented', help: 'h', registers: [registry] });
+    instrumented.set(1);
+    const renderer = new PlanRenderer();
+
+    const first = await rendered(renderer, registry, 'text');
+    assert.equal(first.reused, 0);
+    // Nothing touched: the committed family is reused, the instrumented one written again.
+    instrumented.set(2);
+    const second = await rendered(renderer, registry, 'text');
+    assert.equal(second.reused, 1);
+    assert.match(second.text, /^instrumented 2$/m);
+    assert.match(second.text, /^collected\{i="0"\} 1$/m);
+    // A write without a touch is not seen (that is the contract: batches end with a touch) ...
+    store.setCommon(store.cellOf(ref), 5);
+    assert.match((await rendered(renderer, registry, 'text')).text, /^collected\{i="0"\} 1$/m);
+    // ... the touch makes the next render write it again.
+    store.touchFamily(committed);
+    const third = await rendered(renderer, registry, 'text');
+    assert.equal(third.reused, 0);
+    assert.match(third.text, /^collected\{i="0"\} 5$/m);
+    // A new series moves the version too.
+    store.resolve(committed, 'i="1"');
+    assert.match((await rendered(renderer, registry, 'text')).text, /^collected\{i="1"\} 0$/m);
+    // Each format has its own.
+    assert.equal((await rendered(renderer, registry, 'openmetrics')).reused, 0);
+    assert.equal((await rendered(renderer, registry, 'openmetrics')).reused, 1);
+  });
+
+  it('a redeclared family is written under its new name', async () => {
+    const registry = new Registry();
+    const store = registry.store;
+    const f = store.declareFamily(familyDefinitionOf({ type: 'gauge', name: 'old_name', help: 'h', labelNames: ['i'] }));
+    store.markCommitted(f);
+    store.resolve(f, 'i="0"');
+    const renderer = new PlanRenderer();
+    assert.match((await rendered(renderer, registry, 'text')).text, /^old_name\{i="0"\} 0$/m);
+    store.redeclareFamily(f, familyDefinitionOf({ type: 'gauge', name: 'new_name', help: 'h2', labelNames: ['j'] }));
+    store.resolve(f, 'j="1"');
+    const text = (await rendered(renderer, registry, 'text')).text;
+    assert.doesNotMatch(text, /old_name/);
+    assert.match(text, /^# HELP new_name h2$/m);
+    assert.match(text, /^new_name\{j="1"\} 0$/m);
+    assert.equal(text, renderText(registry.snapshotsNow()));
+  });
+});
