@@ -23,6 +23,8 @@ import { CONFIG_FLAGS, checkFlagTable, envName, LOG_FLAGS, WEB_FLAGS, type FlagS
 import { createLogger, type Logger } from './log.js';
 import { periodicPushFromFlags, SERVER_PUSH_FLAGS } from './oneshot.js';
 import { onStopSignals, shutdown, type ShutdownHook, type ShutdownTimings } from './shutdown.js';
+import { checkRemoteWriteFlags, remoteWriterFromFlags, REMOTE_WRITE_FLAGS } from '../remote-write/flags.js';
+import { displayUrl } from '../remote-write/writer.js';
 import { UsageError } from './usage-error.js';
 
 export const PROGRAM = {
@@ -40,7 +42,7 @@ export const EXPORTER_FLAGS: readonly FlagSpec[] = [...WEB_FLAGS, ...LOG_FLAGS, 
  * oneshot.ts imports this module, so its exports are only usable once both are loaded.
  */
 function ownFlags(): FlagSpec[] {
-  return [...EXPORTER_FLAGS, ...SERVER_PUSH_FLAGS];
+  return [...EXPORTER_FLAGS, ...SERVER_PUSH_FLAGS, ...REMOTE_WRITE_FLAGS];
 }
 
 export interface Io {
@@ -141,6 +143,7 @@ export async function readFlags(argv: readonly string[], env: Env, own: readonly
   const runtimeFlags: Record<string, unknown> = {};
   for (const [name, f] of outcome.flags) if (!ownNames.has(name) && f.source !== 'default') runtimeFlags[name] = f.value;
   resolveCollectors(collectors, runtimeFlags);
+  if (own === EXPORTER_FLAGS) checkRemoteWriteFlags(outcome.flags, env);
   return { flags: outcome.flags, collectors };
 }
 
@@ -217,6 +220,12 @@ export async function startExporter(parsed: Parsed, logger: Logger, options: Sta
   try {
     const periodic = periodicPushFromFlags(flags, options.env ?? process.env, runtime.registry, logger);
     if (periodic) hooks.push({ name: 'push', run: (signal) => periodic.stop(signal) });
+    // `--remote-write.url`: sends every interval; at shutdown the cycle in flight may finish.
+    const writer = remoteWriterFromFlags(flags, options.env ?? process.env, runtime.registry, logger);
+    if (writer) {
+      logger.info({ url: displayUrl(get<string>(flags, 'remote-write.url')), interval_ms: get<number>(flags, 'remote-write.interval') }, 'Remote write enabled');
+      hooks.push({ name: 'remote-write', run: (signal) => writer.stop(signal) });
+    }
   } catch (err) {
     await server.close(0);
     await runtime.stop();

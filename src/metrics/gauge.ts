@@ -70,12 +70,7 @@ export class Gauge<T extends string = string> extends Metric<T> {
 
   /** Returns a function that sets the gauge to the seconds elapsed, and returns them. */
   startTimer(labels?: LabelValues<T>): (endLabels?: LabelValues<T>) => number {
-    const start = performance.now();
-    return (endLabels) => {
-      const seconds = (performance.now() - start) / 1000;
-      this.set({ ...labels, ...endLabels } as LabelValues<T>, seconds);
-      return seconds;
-    };
+    return this.timer(labels, (l, seconds) => this.set(l, seconds));
   }
 
   labels(...args: (string | number | LabelValues<T>)[]): GaugeChild<T> {

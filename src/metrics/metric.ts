@@ -139,6 +139,16 @@ export abstract class Metric<T extends string = string> implements RegistrableMe
     return ref;
   }
 
+  /** prom-client's `startTimer`: the returned function applies the seconds elapsed, start and end labels merged. */
+  protected timer(labels: LabelValues<T> | undefined, apply: (labels: LabelValues<T>, seconds: number) => void): (endLabels?: LabelValues<T>) => number {
+    const start = performance.now();
+    return (endLabels) => {
+      const seconds = (performance.now() - start) / 1000;
+      apply({ ...labels, ...endLabels } as LabelValues<T>, seconds);
+      return seconds;
+    };
+  }
+
   /** Positional or object labels, as prom-client's `labels()` and `remove()` take them. */
   protected labelsFrom(args: readonly unknown[]): LabelValues<T> {
     if (args.length === 1 && typeof args[0] === 'object' && args[0] !== null) {

@@ -237,5 +237,4 @@ export class PlanRenderer {
     const v = await viewOfStore(store);
     const arena = store.arenaBuffer();
     return { store, start: v.start, order: v.order, shards: store.renderShards(), arena, labels: new LabelTextDecoder(store, arena), nowMs };
-  }
-}
+  }}
