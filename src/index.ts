@@ -30,6 +30,10 @@ export {
   type CollectorSummary,
   type HostPaths,
   type MetricSpec,
+  type DirectFamily,
+  type DirectSeries,
+  type DirectStore,
+  type OptionConstraints,
 } from './collector/define.js';
 
 /** The collector runtime: discovers collector files and runs them in a worker pool (README, "Collectors"). */
@@ -84,3 +88,5 @@ export {
 /** The text format parser node_exporter's textfile collector uses, and collectors' const families (`ctx.emit`). */
 export { parseTextFormat, TextParseError, type TextFamily, type TextMetric, type TextLabel, type TextMetricType } from './textfile/parse.js';
 export type { ConstFamily, ConstSeries } from './collector/const-family.js';
+/** Remote write 1.0 (protobuf + snappy) of a registry, on an interval (README, "Remote write"). */
+export { RemoteWriter, type RemoteWriteOptions, type CycleResult as RemoteWriteCycleResult } from './remote-write/writer.js';

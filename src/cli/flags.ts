@@ -115,6 +115,14 @@ export const WEB_FLAGS: readonly FlagSpec[] = [
     parse: readableFile,
   },
   {
+    name: 'web.render-cache-mb',
+    type: 'number',
+    default: 64,
+    valueName: 'MiB',
+    help: 'Rendered /metrics output kept for reuse while the values behind it do not change (collector series), per format, in MiB, when the whole exposition fits; 0 renders everything on every scrape. A million series are ~100 MiB of text.',
+    parse: nonNegativeInteger,
+  },
+  {
     name: 'web.engine',
     type: 'string',
     default: 'auto',

@@ -202,6 +202,7 @@ export async function startExporter(parsed: Parsed, logger: Logger, options: Sta
       target: runtime,
       metricsPath: get<string>(flags, 'web.telemetry-path'),
       maxRequests: get<number>(flags, 'web.max-requests'),
+      renderCacheBytes: (get<number | undefined>(flags, 'web.render-cache-mb') ?? 64) * 1024 * 1024,
       engine,
       logger,
       ...(web?.tls ? { tls: web.tls } : {}),

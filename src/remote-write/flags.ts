@@ -10,7 +10,6 @@ import { UsageError } from '../cli/usage-error.js';
 import { parseDuration } from '../runtime/duration.js';
 import type { Registry } from '../registry.js';
 import { VERSION } from '../server/build-info.js';
-import { REMOTE_WRITE_HEADERS } from './protocol.js';
 import { RemoteWriter, type RemoteWriteLogger } from './writer.js';
 
 /** The environment variable holding the basic auth password (there is no flag for it). */
@@ -40,7 +39,7 @@ function duration(v: unknown): number {
 }
 
 /** Headers the protocol sets itself: not to be overridden with --remote-write.header. */
-const RESERVED_HEADERS = new Set([...Object.keys(REMOTE_WRITE_HEADERS), 'content-length', 'host', 'user-agent']);
+const RESERVED_HEADERS = new Set(['content-encoding', 'content-type', 'x-prometheus-remote-write-version', 'content-length', 'host', 'user-agent']);
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
 function headerList(v: unknown): Record<string, string> {

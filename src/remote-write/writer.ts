@@ -21,7 +21,18 @@ import type { Registry } from '../registry.js';
 import type { PlannedFamily } from '../render/plan.js';
 import { Slicer } from '../render/slicer.js';
 import { planSnapshots } from '../render/snapshots.js';
-import { REMOTE_WRITE_HEADERS, writeRequestBody, type MetricMetadata, type TimeSeries } from './protocol.js';
+import type { MetricMetadata, TimeSeries } from './protocol.js';
+
+/** The protocol module (protobufjs, snappyjs), loaded on the first send: importing the package costs nothing. */
+let protocol: Promise<typeof import('./protocol.js')> | undefined;
+const loadProtocol = (): Promise<typeof import('./protocol.js')> => (protocol ??= import('./protocol.js'));
+
+/** The protocol's own headers (protocol.ts REMOTE_WRITE_HEADERS, without loading it). */
+const PROTOCOL_HEADERS = {
+  'content-encoding': 'snappy',
+  'content-type': 'application/x-protobuf',
+  'x-prometheus-remote-write-version': '0.1.0',
+} as const;
 import { familyMetadata, familySamples } from './series.js';
 
 export interface RemoteWriteLogger {
@@ -139,7 +150,7 @@ export class RemoteWriter {
     this.#o = options;
     this.#fetch = options.fetch ?? fetch;
     this.#metrics = options.registry ? new SelfMetrics(options.registry) : undefined;
-    this.#headers = { ...options.headers, ...REMOTE_WRITE_HEADERS, 'user-agent': options.userAgent ?? 'atomic-exporter' };
+    this.#headers = { ...options.headers, ...PROTOCOL_HEADERS, 'user-agent': options.userAgent ?? 'atomic-exporter' };
   }
 
   /** Sends a cycle every interval, the first one right away. */
@@ -224,7 +235,7 @@ export class RemoteWriter {
   }
 
   async #send(batch: TimeSeries[], metadata: MetricMetadata[], result: { sent: number; failed: number; retried: number; requests: number }): Promise<void> {
-    const body = writeRequestBody({ timeseries: batch, metadata });
+    const body = (await loadProtocol()).writeRequestBody({ timeseries: batch, metadata });
     const n = batch.length;
     const maxRetries = this.#o.maxRetries ?? 5;
     let backoff = this.#o.minBackoffMs ?? 100;

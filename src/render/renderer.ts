@@ -19,7 +19,7 @@ import { constants, createGzip } from 'node:zlib';
 import { Meta } from '../store/layout.js';
 import type { Store } from '../store/store.js';
 import type { PlannedFamily, PlannedStoreFamily } from './plan.js';
-import { ByteSink } from './sink.js';
+import { ByteSink, type ChunkSink } from './sink.js';
 import { Slicer } from './slicer.js';
 import { writeSnapshotFamily } from './snapshot-family.js';
 import { snapshotFamily, type StoreView } from '../store/snapshot.js';
@@ -122,13 +122,41 @@ function batchesOf(stores: readonly Store[]): number {
   return s;
 }
 
+export interface PlanRendererOptions {
+  /** Slice length (Slicer). */
+  readonly sliceMs?: number;
+  /**
+   * Bytes of output kept for reuse per format (default 64 MiB): families beyond it are written
+   * again by every render (and the server keeps nothing of a body it expects to be bigger).
+   * Reuse trades memory for CPU: a million series are ~100 MB of text.
+   */
+  readonly maxCacheBytes?: number;
+}
+
+export interface RenderOptions {
+  /**
+   * Streaming: each chunk is handed over as soon as it is written (a promise makes the render
+   * wait), and only the output kept for reuse stays in memory; the result has no segments.
+   */
+  readonly emit?: ChunkSink;
+  /**
+   * Keep output for reuse (default true). The server passes false when the body is expected to
+   * be bigger than the cache: keeping part of it would cost memory for little.
+   */
+  readonly keep?: boolean;
+}
+
+export const DEFAULT_CACHE_BYTES = 64 * 1024 * 1024;
+
 export class PlanRenderer {
   /** Per format: store family → its output, as of the last render. */
   readonly #cache: Record<Format, Map<string, Cached>> = { text: new Map(), openmetrics: new Map() };
   readonly #sliceMs: number | undefined;
+  readonly #maxCacheBytes: number;
 
-  constructor(options: { sliceMs?: number } = {}) {
+  constructor(options: PlanRendererOptions = {}) {
     this.#sliceMs = options.sliceMs;
+    this.#maxCacheBytes = options.maxCacheBytes ?? DEFAULT_CACHE_BYTES;
   }
 
   /** Families whose output is kept for reuse, and their bytes. */
@@ -138,8 +166,10 @@ export class PlanRenderer {
     return { families: this.#cache[format].size, bytes };
   }
 
-  async render(plan: readonly PlannedFamily[], format: Format): Promise<RenderResult> {
+  async render(plan: readonly PlannedFamily[], format: Format, options: RenderOptions = {}): Promise<RenderResult> {
     const slicer = new Slicer(this.#sliceMs);
+    const emit = options.emit;
+    const streaming = emit !== undefined;
     const nowMs = Date.now();
     const stores = [...new Set(plan.flatMap((p) => (p.kind === 'store' ? [p.store] : [])))];
     // A collector run being applied is a matter of microseconds: let it end first.
@@ -150,8 +180,10 @@ export class PlanRenderer {
     // Versions first, views after: a series created after a family's version was read either
     // is in the view or moved the version on, so a cached output is never missing one.
     const versions = plan.map((p) => (p.kind === 'store' ? p.store.familyVersion(p.f) : 0));
-    const old = this.#cache[format];
+    const keep = options.keep !== false && this.#maxCacheBytes > 0;
+    const old = keep ? this.#cache[format] : new Map<string, Cached>();
     const next = new Map<string, Cached>();
+    let cachedBytes = 0;
     const views = new Map<Store, RowView>();
     const viewOfStore = async (s: Store): Promise<RowView> => {
       let v = views.get(s);
@@ -159,9 +191,15 @@ export class PlanRenderer {
       return v;
     };
     const segments: BodySegment[] = [];
+    let bytes = 0;
     let fresh: ByteSink | undefined;
-    const closeFresh = (): void => {
-      if (fresh !== undefined && fresh.length > 0) segments.push(new BodySegment(fresh.finish()));
+    const freshSink = (): ByteSink => (fresh ??= new ByteSink({ onChunk: emit, retainBytes: streaming ? 0 : Infinity }));
+    const closeFresh = async (): Promise<void> => {
+      if (fresh === undefined) return;
+      const chunks = fresh.finish();
+      bytes += fresh.length;
+      if (!streaming && fresh.length > 0) segments.push(new BodySegment(chunks));
+      await fresh.settle();
       fresh = undefined;
     };
     let written = 0;
@@ -172,15 +210,13 @@ export class PlanRenderer {
       const p = plan[i]!;
       await slicer.maybeYield();
       if (p.kind === 'snapshot') {
-        fresh ??= new ByteSink();
-        writeSnapshotFamily(fresh, p.family, format);
+        writeSnapshotFamily(freshSink(), p.family, format);
         written++;
         continue;
       }
       if (p.fallbacks.length > 0) {
         // Default labels the family declares are added per series: the snapshot path does it.
-        fresh ??= new ByteSink();
-        writeSnapshotFamily(fresh, snapshotFamily(await this.#storeView(p.store, viewOfStore, nowMs), p.f, p.defaultLabelText, p.fallbacks), format);
+        writeSnapshotFamily(freshSink(), snapshotFamily(await this.#storeView(p.store, viewOfStore, nowMs), p.f, p.defaultLabelText, p.fallbacks), format);
         written++;
         continue;
       }
@@ -190,10 +226,17 @@ export class PlanRenderer {
       const slot = windowSlot(p, nowMs);
       if (committed) {
         const c = old.get(key);
-        if (c !== undefined && c.version === version && c.name === p.def.name && c.defaultLabelText === p.defaultLabelText && c.slot === slot) {
-          closeFresh();
-          segments.push(c.segment);
+        if (c !== undefined && c.version === version && c.name === p.def.name && c.defaultLabelText === p.defaultLabelText && c.slot === slot && cachedBytes + c.segment.bytes <= this.#maxCacheBytes) {
+          await closeFresh();
+          if (streaming) {
+            for (const chunk of c.segment.chunks) {
+              const wait = emit(chunk);
+              if (wait !== undefined) await wait;
+            }
+          } else segments.push(c.segment);
+          bytes += c.segment.bytes;
           next.set(key, c);
+          cachedBytes += c.segment.bytes;
           reused++;
           reusedBytes += c.segment.bytes;
           continue;
@@ -202,34 +245,39 @@ export class PlanRenderer {
       const view = await viewOfStore(p.store);
       const series = (view.start[p.f + 1] ?? 0) - (view.start[p.f] ?? 0);
       if (!committed) {
-        fresh ??= new ByteSink();
-        await writeStoreFamily(fresh, p, view, format, nowMs, slicer);
+        await writeStoreFamily(freshSink(), p, view, format, nowMs, slicer);
+        await freshSink().settle();
         written++;
         continue;
       }
+      await closeFresh();
       let sink: ByteSink;
       for (let attempt = 0; ; attempt++) {
-        sink = new ByteSink(Math.min(64 * 1024, 256 + series * 64));
+        // Streaming, a family too big for what is left of the cache is not kept: the sink then
+        // lets its chunks go as soon as they are handed over.
+        const retain = streaming ? (keep ? this.#maxCacheBytes - cachedBytes : 0) : Infinity;
+        sink = new ByteSink({ firstChunk: Math.min(64 * 1024, 256 + series * 64), onChunk: emit, retainBytes: retain });
         const before = batchesOf(stores);
         await writeStoreFamily(sink, p, view, format, nowMs, slicer);
         // A collector batch that ended meanwhile may have been seen in part: a small family is
         // written again (the version read before stays: the batch's touch moved it on).
-        if (series > RETRY_SERIES || attempt >= 2 || batchesOf(stores) === before) break;
+        // Streaming, what was handed over is gone: no second attempt.
+        if (streaming || series > RETRY_SERIES || attempt >= 2 || batchesOf(stores) === before) break;
       }
+      const chunks = sink.finish();
+      await sink.settle();
       written++;
-      closeFresh();
-      const segment = new BodySegment(sink.finish());
-      segments.push(segment);
-      next.set(key, { version, name: p.def.name, defaultLabelText: p.defaultLabelText, slot, segment });
+      bytes += sink.length;
+      const segment = sink.retained ? new BodySegment(chunks) : undefined;
+      if (!streaming) segments.push(segment!);
+      if (keep && segment !== undefined && cachedBytes + segment.bytes <= this.#maxCacheBytes) {
+        next.set(key, { version, name: p.def.name, defaultLabelText: p.defaultLabelText, slot, segment });
+        cachedBytes += segment.bytes;
+      }
     }
-    if (format === 'openmetrics') {
-      fresh ??= new ByteSink(16);
-      fresh.text('# EOF\n');
-    }
-    closeFresh();
+    if (format === 'openmetrics') freshSink().text('# EOF\n');
+    await closeFresh();
     this.#cache[format] = next;
-    let bytes = 0;
-    for (const s of segments) bytes += s.bytes;
     return { segments, bytes, stats: { written, reused, reusedBytes, yields: slicer.yields } };
   }
 

@@ -7,15 +7,49 @@
 /** Size of a chunk: big enough that chunk bookkeeping is noise, small enough to waste little. */
 export const CHUNK_BYTES = 64 * 1024;
 
+/** Receives each chunk as it is sealed (streaming); a promise asks the writer to wait. */
+export type ChunkSink = (chunk: Buffer) => Promise<void> | undefined;
+
+export interface SinkOptions {
+  /** Size of the first chunk (later ones are CHUNK_BYTES). */
+  readonly firstChunk?: number;
+  /** Called with every chunk once it is full (and with the last one by finish()). */
+  readonly onChunk?: ChunkSink;
+  /**
+   * Bytes of chunks kept for finish() to return (default: all). Past it the sink keeps none:
+   * `retained` turns false (a streamed family too big to keep for reuse).
+   */
+  readonly retainBytes?: number;
+}
+
 export class ByteSink {
-  /** Full chunks, in order. */
-  readonly done: Buffer[] = [];
+  /** Full chunks, in order (while `retained`). */
+  done: Buffer[] = [];
   cur: Buffer;
   pos = 0;
   #bytes = 0;
+  readonly #onChunk: ChunkSink | undefined;
+  readonly #retainBytes: number;
+  /** Whether every chunk is kept (finish() returns the whole output). */
+  retained = true;
+  /** The promise of the latest onChunk call that asked to wait, until taken. */
+  pending: Promise<void> | undefined;
 
-  constructor(firstChunk = CHUNK_BYTES) {
-    this.cur = Buffer.allocUnsafeSlow(Math.max(256, firstChunk));
+  constructor(options: SinkOptions | number = {}) {
+    const o = typeof options === 'number' ? { firstChunk: options } : options;
+    this.cur = Buffer.allocUnsafeSlow(Math.max(256, o.firstChunk ?? CHUNK_BYTES));
+    this.#onChunk = o.onChunk;
+    this.#retainBytes = o.retainBytes ?? Infinity;
+    if (this.#retainBytes <= 0) this.retained = false;
+  }
+
+  /** Waits for the consumer of the chunks, if it asked to (streaming backpressure). */
+  async settle(): Promise<void> {
+    while (this.pending !== undefined) {
+      const p = this.pending;
+      this.pending = undefined;
+      await p;
+    }
   }
 
   /** Makes room for `n` more bytes in `cur` (a new chunk when it is full). */
@@ -28,8 +62,19 @@ export class ByteSink {
 
   #seal(): void {
     if (this.pos === 0) return;
-    this.done.push(this.cur.subarray(0, this.pos));
-    this.#bytes += this.pos;
+    this.#out(this.cur.subarray(0, this.pos));
+  }
+
+  #out(chunk: Buffer): void {
+    this.#bytes += chunk.length;
+    if (this.retained) {
+      if (this.#bytes > this.#retainBytes) {
+        this.retained = false;
+        this.done = [];
+      } else this.done.push(chunk);
+    }
+    const wait = this.#onChunk?.(chunk);
+    if (wait !== undefined) this.pending = wait;
   }
 
   /** Writes a string as UTF-8. */
@@ -57,9 +102,8 @@ export class ByteSink {
    */
   finish(): Buffer[] {
     if (this.pos > 0) {
-      const last = this.pos < this.cur.length / 2 ? Buffer.from(this.cur.subarray(0, this.pos)) : this.cur.subarray(0, this.pos);
-      this.done.push(last);
-      this.#bytes += this.pos;
+      const last = this.retained && this.pos < this.cur.length / 2 ? Buffer.from(this.cur.subarray(0, this.pos)) : this.cur.subarray(0, this.pos);
+      this.#out(last);
     }
     this.pos = 0;
     this.cur = Buffer.alloc(0);

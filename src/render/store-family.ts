@@ -68,7 +68,8 @@ export async function writeStoreFamily(sink: ByteSink, p: PlannedStoreFamily, vi
     const bare = Buffer.from(names.value + ' ');
     const sep = prefix.length > 0;
     for (let i = from; i < to; i++) {
-      if ((i - from) % CHECK_EVERY === CHECK_EVERY - 1 && slicer.due()) {
+      if ((i - from) % CHECK_EVERY === CHECK_EVERY - 1 && (slicer.due() || sink.pending !== undefined)) {
+        await sink.settle();
         await slicer.yieldNow();
         shards = store.renderShards();
         arena = store.arenaBuffer();
@@ -126,7 +127,8 @@ export async function writeStoreFamily(sink: ByteSink, p: PlannedStoreFamily, vi
   let lt = Buffer.allocUnsafe(256);
   const values = new Float64Array(width);
   for (let i = from; i < to; i++) {
-    if ((i - from) % CHECK_EVERY === CHECK_EVERY - 1 && slicer.due()) {
+    if ((i - from) % CHECK_EVERY === CHECK_EVERY - 1 && (slicer.due() || sink.pending !== undefined)) {
+      await sink.settle();
       await slicer.yieldNow();
       shards = store.renderShards();
       arena = store.arenaBuffer();

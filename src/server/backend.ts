@@ -23,6 +23,14 @@ export type ResponseHeaders = Readonly<Record<string, string>>;
 /** A response body: text, bytes, or bytes in parts sent one after the other. */
 export type ResponseBody = Uint8Array | string | readonly Uint8Array[];
 
+/** A body given chunk by chunk (a render being streamed). */
+export interface BodySource {
+  /** The next chunk, undefined at the end; rejects if the body cannot be finished. */
+  next(): Promise<Uint8Array | undefined>;
+  /** The response will not read further. */
+  close(): void;
+}
+
 /** The body as a list of parts, and its length in bytes. */
 export function bodyParts(body: ResponseBody): { parts: readonly Uint8Array[]; total: number } {
   const parts = typeof body === 'string' ? [Buffer.from(body)] : body instanceof Uint8Array ? [body] : body;
@@ -46,6 +54,12 @@ export interface Exchange {
    * written as their concatenation, without concatenating them (a render's segments).
    */
   respond(status: number, headers: ResponseHeaders, body: ResponseBody, omitBody?: boolean): void;
+  /**
+   * Writes status and headers, then the body as `source` gives it, chunk after chunk, waiting
+   * for the socket to drain between them (chunked transfer encoding: the length is not known).
+   * `source.close()` is called when the client goes away first. Instead of `respond`.
+   */
+  stream(status: number, headers: ResponseHeaders, source: BodySource): void;
   /**
    * Called once, when the response has been handed to the socket in full or the client went
    * away (`aborted` tells which). Set it before calling `respond`.

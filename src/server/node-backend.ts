@@ -9,7 +9,7 @@ import http from 'node:http';
 import https from 'node:https';
 import net, { type Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
-import type { BackendOptions, Exchange, ExchangeHandler, HttpBackend, IncomingRequest, Listener, ResponseBody, ResponseHeaders, TlsFiles, TlsSettings } from './backend.js';
+import type { BackendOptions, BodySource, Exchange, ExchangeHandler, HttpBackend, IncomingRequest, Listener, ResponseBody, ResponseHeaders, TlsFiles, TlsSettings } from './backend.js';
 import { bodyParts, ListenError } from './backend.js';
 import { listenErrorFrom } from './listen-error.js';
 
@@ -57,6 +57,50 @@ class NodeExchange implements Exchange {
     const done = this.onDone;
     this.onDone = undefined;
     done?.(aborted);
+  }
+
+  stream(status: number, headers: ResponseHeaders, source: BodySource): void {
+    if (this.aborted || this.#responded) {
+      source.close();
+      return;
+    }
+    this.#responded = true;
+    const res = this.#res;
+    res.once('close', () => {
+      if (!res.writableFinished) source.close();
+    });
+    let started = false;
+    void (async () => {
+      try {
+        for (;;) {
+          const chunk = await source.next();
+          if (res.destroyed) return;
+          if (!started) {
+            started = true;
+            res.writeHead(status, headers);
+          }
+          if (chunk === undefined) {
+            res.end();
+            return;
+          }
+          if (!res.write(chunk)) {
+            await new Promise<void>((resolve) => {
+              const done = (): void => {
+                res.off('drain', done);
+                res.off('close', done);
+                resolve();
+              };
+              res.on('drain', done);
+              res.on('close', done);
+            });
+          }
+        }
+      } catch {
+        if (res.destroyed) return;
+        if (!started) res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' }).end('An error has occurred while serving metrics.\n');
+        else res.destroy();
+      }
+    })();
   }
 
   respond(status: number, headers: ResponseHeaders, body: ResponseBody, omitBody = false): void {

@@ -72,6 +72,16 @@ export interface MetricsServerOptions {
   onRequest?: RequestHook;
   /** Headers added to every response. */
   headers?: ResponseHeaders;
+  /**
+   * Bytes of rendered output kept per format for reuse while its values do not change (see
+   * src/render/renderer.ts; default 64 MiB). 0: every scrape renders everything.
+   */
+  renderCacheBytes?: number;
+  /**
+   * Sample lines above which `/metrics` is sent as it is rendered (chunked, never whole in
+   * memory) rather than with a Content-Length (default 200 000).
+   */
+  streamLines?: number;
   /** @internal Replaces the uWebSockets.js loader (tests force the fallback with it). */
   loadUws?: () => UwsLoadResult;
 }
@@ -106,6 +116,10 @@ function checkOptions(o: MetricsServerOptions): void {
   if (o.maxRequests !== undefined && !(Number.isInteger(o.maxRequests) && o.maxRequests >= 0)) {
     throw new TypeError(`options.maxRequests must be a non-negative integer, got ${String(o.maxRequests)}`);
   }
+  if (o.renderCacheBytes !== undefined && !(Number.isSafeInteger(o.renderCacheBytes) && o.renderCacheBytes >= 0)) {
+    throw new TypeError(`options.renderCacheBytes must be a non-negative integer, got ${String(o.renderCacheBytes)}`);
+  }
+  if (o.streamLines !== undefined && !(o.streamLines >= 0)) throw new TypeError(`options.streamLines must be a non-negative number, got ${String(o.streamLines)}`);
   if (o.engine !== undefined && o.engine !== 'auto' && o.engine !== 'uws' && o.engine !== 'node') {
     throw new TypeError(`options.engine must be "auto", "uws" or "node", got ${JSON.stringify(o.engine)}`);
   }
@@ -166,6 +180,10 @@ export class MetricsServer {
     this.#renders = new SharedRenders(
       () => this.#sources.plan(),
       (format, seconds) => this.#self.observeRender(format, seconds),
+      {
+        ...(options.renderCacheBytes !== undefined ? { maxCacheBytes: options.renderCacheBytes } : {}),
+        ...(options.streamLines !== undefined ? { streamLines: options.streamLines } : {}),
+      },
     );
     this.#backend = this.#createBackend(options.engine ?? 'auto', options.tls, options.loadUws ?? loadUws);
   }
@@ -365,10 +383,26 @@ export class MetricsServer {
     const format = negotiateFormat(headers.accept);
     const encoding = negotiateEncoding(headers['accept-encoding']);
     this.#renders.get(format, encoding).then(
-      (r) => {
+      async (r) => {
         const h: Record<string, string> = { 'content-type': r.contentType, vary: 'Accept, Accept-Encoding' };
         if (r.encoding === 'gzip') h['content-encoding'] = 'gzip';
-        this.#send(ex, 200, h, r.body, head);
+        if ('body' in r) {
+          this.#send(ex, 200, h, r.body, head);
+          return;
+        }
+        // A big body, sent as it is rendered (chunked). HEAD still needs its length.
+        if (ex.aborted) {
+          r.stream.close();
+          return;
+        }
+        if (head) {
+          const parts: Buffer[] = [];
+          for (let c = await r.stream.next(); c !== undefined; c = await r.stream.next()) parts.push(c);
+          this.#send(ex, 200, h, parts, true);
+          return;
+        }
+        const extra = this.#extraHeaders;
+        ex.stream(200, Object.keys(extra).length > 0 ? { ...extra, ...h } : h, r.stream);
       },
       (err: unknown) => {
         const message = err instanceof Error ? err.message : String(err);

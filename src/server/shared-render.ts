@@ -13,7 +13,9 @@
 import { OPENMETRICS_CONTENT_TYPE } from '../exposition/openmetrics.js';
 import { TEXT_CONTENT_TYPE } from '../exposition/text.js';
 import type { PlannedFamily } from '../render/plan.js';
-import { gzipBody, PlanRenderer, type BodySegment, type RenderStats } from '../render/renderer.js';
+import { constants, createGzip } from 'node:zlib';
+import { DEFAULT_CACHE_BYTES, gzipBody, PlanRenderer, type BodySegment, type RenderStats } from '../render/renderer.js';
+import { ChunkStream, type ChunkReader } from './chunk-stream.js';
 import type { ContentCoding, ExpositionFormat } from './negotiate.js';
 
 export interface RenderedBody {
@@ -36,34 +38,105 @@ interface Plain extends RenderedBody {
   readonly segments: readonly BodySegment[];
 }
 
+/** A body sent as it is rendered (a big one): no length known in advance. */
+export interface StreamedBody {
+  readonly stream: ChunkReader;
+  readonly contentType: string;
+  readonly encoding: ContentCoding;
+}
+
+/**
+ * Above this many sample lines (estimated from the series counts, ~100 bytes each) a render is
+ * streamed: sent as it is written, the body never whole in memory.
+ */
+export const DEFAULT_STREAM_LINES = 200_000;
+/** A sample line's usual size, to tell from a plan whether its body fits in the cache. */
+const BYTES_PER_LINE = 100;
+
+type Entry = { readonly kind: 'buffered'; readonly body: Promise<RenderedBody> } | { readonly kind: 'stream'; readonly stream: ChunkStream; readonly contentType: string; readonly encoding: ContentCoding };
+
+export interface SharedRendersOptions {
+  readonly sliceMs?: number;
+  /** Output kept for reuse per format (PlanRenderer's maxCacheBytes). */
+  readonly maxCacheBytes?: number;
+  /** Sample lines above which a render is streamed (default DEFAULT_STREAM_LINES; Infinity: never). */
+  readonly streamLines?: number;
+}
+
+/** Sample lines a plan writes, from the live series counts (no render). */
+export function estimatedLines(plan: readonly PlannedFamily[]): number {
+  let n = 0;
+  for (const p of plan) {
+    if (p.kind === 'snapshot') n += p.family.labelTexts.length;
+    else {
+      const series = p.store.familyLiveSeries(p.f);
+      const def = p.def;
+      n += series * (def.type === 'histogram' ? (def.buckets?.length ?? 0) + 3 : def.type === 'summary' ? (def.percentiles?.length ?? 0) + 2 : 1);
+    }
+  }
+  return n;
+}
+
 export class SharedRenders {
-  readonly #inFlight = new Map<string, Promise<RenderedBody>>();
+  readonly #inFlight = new Map<string, Promise<Entry>>();
   readonly #plan: () => Promise<PlannedFamily[]>;
   readonly #observe: (format: ExpositionFormat, seconds: number) => void;
   readonly #renderer: PlanRenderer;
+  readonly #streamLines: number;
+  readonly #maxCacheBytes: number;
 
   /**
    * `plan` returns the families to serve; `observe` receives each render's duration (plan and
    * render, before compression).
    */
-  constructor(plan: () => Promise<PlannedFamily[]>, observe: (format: ExpositionFormat, seconds: number) => void, options: { sliceMs?: number } = {}) {
+  constructor(plan: () => Promise<PlannedFamily[]>, observe: (format: ExpositionFormat, seconds: number) => void, options: SharedRendersOptions = {}) {
     this.#plan = plan;
     this.#observe = observe;
-    this.#renderer = new PlanRenderer(options);
+    this.#renderer = new PlanRenderer({ ...(options.sliceMs !== undefined ? { sliceMs: options.sliceMs } : {}), ...(options.maxCacheBytes !== undefined ? { maxCacheBytes: options.maxCacheBytes } : {}) });
+    this.#streamLines = options.streamLines ?? DEFAULT_STREAM_LINES;
+    this.#maxCacheBytes = options.maxCacheBytes ?? DEFAULT_CACHE_BYTES;
   }
 
-  /** The body for a scrape: the render in flight for this format and encoding, or a new one. */
-  get(format: ExpositionFormat, encoding: ContentCoding): Promise<RenderedBody> {
+  /**
+   * The body for a scrape: the render in flight for this format and encoding (joined from its
+   * first byte), or a new one. A big body comes as a stream.
+   */
+  async get(format: ExpositionFormat, encoding: ContentCoding): Promise<RenderedBody | StreamedBody> {
     const key = `${format} ${encoding}`;
-    const running = this.#inFlight.get(key);
-    if (running) return running;
-    const p = encoding === 'gzip' ? this.#gzipped(format) : this.#render(format);
-    this.#inFlight.set(key, p);
-    const forget = (): void => {
+    for (;;) {
+      let p = this.#inFlight.get(key);
+      if (p === undefined) {
+        p = encoding === 'gzip' ? this.#gzipped(format) : this.#start(format);
+        this.#inFlight.set(key, p);
+        const entry = p;
+        const forget = (): void => {
+          if (this.#inFlight.get(key) === entry) this.#inFlight.delete(key);
+        };
+        p.then((e) => (e.kind === 'buffered' ? e.body.then(forget, forget) : this.#whenDone(e.stream, forget)), forget);
+      }
+      const e = await p;
+      if (e.kind === 'buffered') return e.body;
+      const reader = e.stream.reader();
+      if (reader !== undefined) return { stream: reader, contentType: e.contentType, encoding: e.encoding };
+      // Too late to read it from its first byte: wait for it to end, then join (or start) the
+      // next one. One render per format at a time, whatever the number of scrapers.
+      await new Promise<void>((resolve) => this.#whenDone(e.stream, resolve));
       if (this.#inFlight.get(key) === p) this.#inFlight.delete(key);
-    };
-    p.then(forget, forget);
-    return p;
+    }
+  }
+
+  #done = new WeakMap<ChunkStream, (() => void)[]>();
+
+  #whenDone(stream: ChunkStream, fn: () => void): void {
+    const list = this.#done.get(stream);
+    if (list === undefined) fn();
+    else list.push(fn);
+  }
+
+  #finished(stream: ChunkStream): void {
+    const list = this.#done.get(stream) ?? [];
+    this.#done.delete(stream);
+    for (const f of list) f();
   }
 
   /** How many renders are running (for tests and shutdown). */
@@ -76,12 +149,34 @@ export class SharedRenders {
     return this.#renderer.cached(format);
   }
 
-  async #render(format: ExpositionFormat): Promise<Plain> {
+  async #start(format: ExpositionFormat): Promise<Entry> {
     // Start on the next turn of the event loop, not in this request's microtasks: every scrape
     // that arrived in the same I/O poll (one wakeup, many sockets readable) joins this render.
     await new Promise<void>((resolve) => setImmediate(resolve));
     const start = performance.now();
     const plan = await this.#plan();
+    const lines = estimatedLines(plan);
+    if (lines <= this.#streamLines) return { kind: 'buffered', body: this.#render(format, plan, start) };
+    const stream = new ChunkStream();
+    this.#done.set(stream, []);
+    // Reuse is for bodies that fit in the cache whole (~BYTES_PER_LINE a line): keeping a part of
+    // a bigger one would cost memory for little.
+    const keep = lines * BYTES_PER_LINE <= this.#maxCacheBytes;
+    this.#renderer.render(plan, format, { emit: (chunk) => stream.push(chunk), keep }).then(
+      () => {
+        this.#observe(format, (performance.now() - start) / 1000);
+        stream.end();
+        this.#finished(stream);
+      },
+      (err: unknown) => {
+        stream.fail(err);
+        this.#finished(stream);
+      },
+    );
+    return { kind: 'stream', stream, contentType: CONTENT_TYPES[format], encoding: 'identity' };
+  }
+
+  async #render(format: ExpositionFormat, plan: readonly PlannedFamily[], start: number): Promise<Plain> {
     const r = await this.#renderer.render(plan, format);
     this.#observe(format, (performance.now() - start) / 1000);
     return {
@@ -94,13 +189,51 @@ export class SharedRenders {
     };
   }
 
-  async #gzipped(format: ExpositionFormat): Promise<RenderedBody> {
+  async #gzipped(format: ExpositionFormat): Promise<Entry> {
     // Joins a plain render already running for this format, then compresses off the main
-    // thread (one gzip member, streamed from the segments).
-    const plain = (await this.get(format, 'identity')) as Plain;
-    const body = await gzipBody(plain.segments);
-    let length = 0;
-    for (const b of body) length += b.length;
-    return { body, length, contentType: plain.contentType, encoding: 'gzip' };
+    // thread (one gzip member, streamed from the plain body).
+    const plain = await this.get(format, 'identity');
+    if ('body' in plain) {
+      const segments = (plain as Plain).segments;
+      const body = (async (): Promise<RenderedBody> => {
+        const gz = await gzipBody(segments);
+        let length = 0;
+        for (const b of gz) length += b.length;
+        return { body: gz, length, contentType: plain.contentType, encoding: 'gzip' };
+      })();
+      return { kind: 'buffered', body };
+    }
+    const stream = new ChunkStream();
+    this.#done.set(stream, []);
+    const z = createGzip({ level: constants.Z_BEST_SPEED });
+    z.on('data', (b: Buffer) => {
+      const wait = stream.push(b);
+      if (wait !== undefined) {
+        z.pause();
+        void wait.then(() => z.resume());
+      }
+    });
+    z.on('end', () => {
+      stream.end();
+      this.#finished(stream);
+    });
+    z.on('error', (err) => {
+      stream.fail(err);
+      this.#finished(stream);
+    });
+    void (async () => {
+      try {
+        for (;;) {
+          const chunk = await plain.stream.next();
+          if (chunk === undefined) break;
+          if (!z.write(chunk)) await new Promise((resolve) => z.once('drain', resolve));
+        }
+        z.end();
+      } catch (err) {
+        plain.stream.close();
+        z.destroy(err as Error);
+      }
+    })();
+    return { kind: 'stream', stream, contentType: plain.contentType, encoding: 'gzip' };
   }
 }

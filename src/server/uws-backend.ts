@@ -10,7 +10,7 @@
  * own tick go through `cork` so status, headers and body leave in one syscall.
  */
 import { STATUS_CODES } from 'node:http';
-import type { Exchange, ExchangeHandler, HttpBackend, IncomingRequest, Listener, ResponseBody, ResponseHeaders, UwsBackendOptions } from './backend.js';
+import type { BodySource, Exchange, ExchangeHandler, HttpBackend, IncomingRequest, Listener, ResponseBody, ResponseHeaders, UwsBackendOptions } from './backend.js';
 import { bodyParts, ListenError } from './backend.js';
 import { probeListenError } from './listen-error.js';
 import type { UwsApp, UwsListenSocket, UwsModule, UwsRequest, UwsResponse } from './uws.js';
@@ -61,11 +61,13 @@ class UwsExchange implements Exchange {
   onDone: ((aborted: boolean) => void) | undefined;
   #res: UwsResponse;
   #responded = false;
+  #source: BodySource | undefined;
 
   constructor(res: UwsResponse, req: UwsRequest) {
     this.#res = res;
     res.onAborted(() => {
       this.aborted = true;
+      this.#source?.close();
       this.#finish(true);
     });
     this.request = new UwsIncoming(req, res, this);
@@ -77,6 +79,74 @@ class UwsExchange implements Exchange {
     const done = this.onDone;
     this.onDone = undefined;
     done?.(aborted);
+  }
+
+  stream(status: number, headers: ResponseHeaders, source: BodySource): void {
+    if (this.aborted || this.#responded) {
+      source.close();
+      return;
+    }
+    this.#responded = true;
+    this.#source = source;
+    const res = this.#res;
+    let started = false;
+    const head = (): void => {
+      if (started) return;
+      started = true;
+      res.writeStatus(statusLine(status));
+      for (const k in headers) res.writeHeader(k, headers[k]!);
+    };
+    void (async () => {
+      try {
+        for (;;) {
+          const chunk = await source.next();
+          if (this.aborted) return;
+          if (chunk === undefined) {
+            res.cork(() => {
+              head();
+              res.end();
+            });
+            this.#finish(false);
+            return;
+          }
+          // write() keeps what the socket does not take and says so: then wait until the socket
+          // drains, or 10 ms. (Once a handler is set, uWS calls onWritable instead of draining its
+          // own buffer, and a writable event may never come once the kernel took everything; the
+          // next write() flushes that buffer first. A client slower than the poll lets uWS
+          // buffer at most a chunk per poll, and the render waits on the slowest reader.)
+          let ok = true;
+          res.cork(() => {
+            head();
+            ok = res.write(chunk);
+          });
+          if (!ok) {
+            await new Promise<void>((resolve) => {
+              const timer = setTimeout(resolve, 10);
+              res.onWritable(() => {
+                clearTimeout(timer);
+                resolve();
+                return true;
+              });
+            });
+          }
+        }
+      } catch {
+        // The body cannot be finished: a 500 if nothing was sent yet, else cut the connection
+        // (a chunked body without its last chunk is seen as incomplete, never as whole).
+        if (this.aborted) return;
+        if (!started) {
+          res.cork(() => {
+            res.writeStatus('500 Internal Server Error');
+            res.end('An error has occurred while serving metrics.\n');
+          });
+          this.#finish(false);
+        } else {
+          this.aborted = true;
+          res.close();
+          this.#finish(true);
+        }
+      }
+    })();
   }
 
   respond(status: number, headers: ResponseHeaders, body: ResponseBody, omitBody = false): void {

@@ -5,8 +5,7 @@
  * Everything it needs from one run to the next is in the collector's shared state (a Float64
  * array every pool thread sees): what is applied (metric cycle, series cycle, series per
  * metric, value epoch), the change in progress and how far it got, the store family of each
- * metric slot, and a table of series references (two of them: the applied set and the one
- * being built). A change is applied in steps that each stop after a time budget and resume at
+ * metric slot, and the table of series references (metric slot × series id: 8 bytes a series). A change is applied in steps that each stop after a time budget and resume at
  * the next run, so no run holds a pool thread for long, whatever the series count:
  *
  *   1. remove: metric-name churn redeclares each family under its new name (its series go, its
@@ -47,7 +46,6 @@ const enum H {
   TargetSeriesCycle = 8,
   TargetSeries = 9,
   TargetValueEpoch = 10,
-  Table = 11,
   Metrics = 12,
   MaxSeries = 13,
 }
@@ -97,7 +95,7 @@ export function runGenerator(direct: DirectStore, c: SyntheticConfig, run: Gener
   const famBase = HEADER;
   const tableBase = HEADER + M;
   const tableSize = M * maxN;
-  const st = direct.state(tableBase + 2 * tableSize);
+  const st = direct.state(tableBase + tableSize);
   if (st[H.Magic] !== MAGIC) {
     st.fill(0, 0, tableBase);
     st[H.MetricCycle] = -1;
@@ -132,6 +130,8 @@ export function runGenerator(direct: DirectStore, c: SyntheticConfig, run: Gener
     else f.observe(ref, v);
   };
 
+  // Each run makes progress, whatever its budget: the checks below stop only after some work.
+  let worked = false;
   for (;;) {
     const step = st[H.Step]! as Step;
     if (step === Step.Idle) {
@@ -151,7 +151,8 @@ export function runGenerator(direct: DirectStore, c: SyntheticConfig, run: Gener
       }
       break;
     }
-    if (out()) break;
+    if (worked && out()) break;
+    worked = true;
 
     const mc = st[H.MetricCycle]!;
     const sc = st[H.SeriesCycle]!;
@@ -159,15 +160,16 @@ export function runGenerator(direct: DirectStore, c: SyntheticConfig, run: Gener
     const tmc = st[H.TargetMetricCycle]!;
     const tsc = st[H.TargetSeriesCycle]!;
     const tn = st[H.TargetSeries]!;
-    const cur = tableBase + st[H.Table]! * tableSize;
+    const cur = tableBase;
     let cursor = st[H.Cursor]!;
+    const begin = cursor;
 
     if (step === Step.Remove) {
       let done = false;
       if (tmc !== mc) {
         // New metric names: each slot's family is renamed (its series go) or declared.
         for (; cursor < M; cursor++) {
-          if (cursor % 4 === 0 && out()) break;
+          if (cursor !== begin && cursor % 4 === 0 && out()) break;
           const { kind, id } = slotKind(c, cursor);
           const spec = metricSpec(c, kind, tmc, id);
           const f = familyOf(cursor);
@@ -185,7 +187,7 @@ export function runGenerator(direct: DirectStore, c: SyntheticConfig, run: Gener
         const per = n - from;
         const prefix = seriesPrefix(c, sc);
         for (; cursor < M * per; cursor++) {
-          if (cursor % CHECK_EVERY === 0 && out()) break;
+          if (cursor !== begin && cursor % CHECK_EVERY === 0 && out()) break;
           const slot = Math.floor(cursor / per);
           familyOf(slot)?.remove(seriesLabelText(prefix, from + (cursor % per)));
         }
@@ -201,23 +203,20 @@ export function runGenerator(direct: DirectStore, c: SyntheticConfig, run: Gener
     }
 
     if (step === Step.Create) {
-      const next = tableBase + (1 - st[H.Table]!) * tableSize;
       const keep = tmc === mc && tsc === sc ? Math.min(n, tn) : 0;
       const prefix = seriesPrefix(c, tsc);
       for (; cursor < M * tn; cursor++) {
-        if (cursor % CHECK_EVERY === 0 && out()) break;
+        if (cursor !== begin && cursor % CHECK_EVERY === 0 && out()) break;
         const slot = Math.floor(cursor / tn);
         const i = cursor % tn;
         const f = familyOf(slot);
         if (f === undefined) continue;
         const at = slot * maxN + i;
-        if (i < keep && f.isCurrent(st[cur + at]!)) {
-          st[next + at] = st[cur + at]!;
-          continue;
-        }
+        // A series kept from the applied set keeps its reference (same slot of the table).
+        if (i < keep && f.isCurrent(st[cur + at]!)) continue;
         const before = f.size();
         const ref = f.series(seriesLabelText(prefix, i));
-        st[next + at] = ref;
+        st[cur + at] = ref;
         if (f.size() > before) write(f, kinds[slot]!, ref);
       }
       if (cursor < M * tn) {
@@ -227,7 +226,6 @@ export function runGenerator(direct: DirectStore, c: SyntheticConfig, run: Gener
       st[H.MetricCycle] = tmc;
       st[H.SeriesCycle] = tsc;
       st[H.Series] = tn;
-      st[H.Table] = 1 - st[H.Table]!;
       // The new series got their first value: this epoch's values are in for them.
       if (st[H.ValueEpoch]! < 0) st[H.ValueEpoch] = target.valueEpoch;
       st[H.Cursor] = 0;
@@ -237,7 +235,7 @@ export function runGenerator(direct: DirectStore, c: SyntheticConfig, run: Gener
 
     // Step.Values: a new value for every series.
     for (; cursor < M * n; cursor++) {
-      if (cursor % CHECK_EVERY === 0 && out()) break;
+      if (cursor !== begin && cursor % CHECK_EVERY === 0 && out()) break;
       const slot = Math.floor(cursor / n);
       const f = familyOf(slot);
       const ref = st[cur + slot * maxN + (cursor % n)]!;

@@ -36,6 +36,10 @@ function sample(spec: FlagSpec, existingFile: string): [string, unknown] {
     'gateway.url': ['http://127.0.0.1:9091', 'http://127.0.0.1:9091'],
     'gateway.password-file': [existingFile, existingFile],
     grouping: ['instance=a,zone=b', undefined],
+    'remote-write.url': ['http://127.0.0.1:9090/api/v1/write', 'http://127.0.0.1:9090/api/v1/write'],
+    'remote-write.password-file': [existingFile, existingFile],
+    'remote-write.bearer-token-file': [existingFile, existingFile],
+    'remote-write.header': ['x-a=1,x-b=2', { 'x-a': '1', 'x-b': '2' }],
   };
   const s = special[spec.name];
   // Flags with their own parser: what it makes of the text.

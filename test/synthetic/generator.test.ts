@@ -6,7 +6,7 @@
  * that stays flat across churn cycles.
  */
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it, mock } from 'node:test';
 import { Registry } from '../../src/registry.js';
 import { renderText } from '../../src/exposition/text.js';
 import { createStateBuffer, DirectRun } from '../../src/runtime/direct.js';
@@ -181,11 +181,13 @@ describe('synthetic: churn', () => {
   });
 
   it('memory stays flat across churn cycles: rows and arena stop growing after the first', () => {
+    // The store reuses a removed series' row two seconds (of Date.now()) after its removal.
+    mock.timers.enable({ apis: ['Date'], now: Date.now() });
     const t = target({ gaugeMetricCount: 4, seriesCount: 500, labelCount: 2, seriesInterval: '10s', metricInterval: '30s', valueInterval: '5s' });
     const store = t.registry.store;
     const sizes: { rows: number; arena: number; cells: number }[] = [];
     for (let cycle = 0; cycle <= 12; cycle++) {
-      // The store reuses a removed series' row two seconds after its removal.
+      if (cycle > 0) mock.timers.tick(10_000);
       t.at(cycle * 10_000);
       sizes.push({ rows: store.meta[Meta.RowCount]!, arena: store.meta[Meta.ArenaUsed]!, cells: store.meta[Meta.NextCell]! });
       assert.equal(t.lines().filter((l) => SYNTHETIC.test(l)).length, 2000);
@@ -196,6 +198,7 @@ describe('synthetic: churn', () => {
     // Keys may need a little more room as cycle numbers get longer digits; nothing per cycle.
     assert.ok(later.at(-1)!.arena - later[0]!.arena < 4096, `arena: ${sizes.map((s) => s.arena).join(' ')}`);
     assert.ok(later[0]!.rows <= 2 * 2000 + 200, `rows: ${later[0]!.rows}`);
+    mock.timers.reset();
   });
 });
 
