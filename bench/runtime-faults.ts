@@ -181,7 +181,7 @@ const written = writeResult(opts.outDir, {
   targets,
   tables,
   notes: [
-    'Pool threads run at nice +5 (piscina niceIncrement) so collectors yield the CPU to the main thread.',
+    'Pool threads run at nice +19 (piscina niceIncrement) so collectors yield the CPU to the main thread.',
     'Under tsx each new pool thread compiles the runtime again: the "no back-off" rows, where a thread dies every 500 ms, show it.',
   ],
   data: { suites },

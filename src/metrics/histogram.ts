@@ -1,4 +1,5 @@
 import type { SeriesRef } from '../store/store.js';
+import { bucketIndex } from './buckets.js';
 import type { LabelValues } from './labels.js';
 import type { MetricConfiguration } from './metric.js';
 import { Observer, type ObserverChild } from './observer.js';
@@ -31,26 +32,10 @@ export class Histogram<T extends string = string> extends Observer<T> {
     this.#bounds = bounds;
   }
 
-  #bucketOf(v: number): number {
-    const b = this.#bounds;
-    if (b.length <= 16) {
-      for (let i = 0; i < b.length; i++) if (v <= b[i]!) return i;
-      return b.length;
-    }
-    let lo = 0;
-    let hi = b.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (v <= b[mid]!) hi = mid;
-      else lo = mid + 1;
-    }
-    return lo;
-  }
-
   protected record(ref: SeriesRef, v: number): void {
     const cell = this.store.cellOf(ref);
     this.store.addOwn(cell, v);
-    this.store.addOwn(cell + 1 + this.#bucketOf(v), 1);
+    this.store.addOwn(cell + 1 + bucketIndex(this.#bounds, v), 1);
   }
 
   /** Creates the series with every bucket at zero (prom-client's `zero`). */

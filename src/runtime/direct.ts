@@ -7,23 +7,13 @@
  * Values go to the store's common area (compare-and-swap), like staged collector values: a
  * collector never overlaps itself, so the cells of its series have one writer at a time.
  */
+import { bucketIndex } from '../metrics/buckets.js';
 import type { DirectFamily, DirectSeries, DirectStore } from '../collector/direct.js';
 import type { MetricSpec } from '../collector/define.js';
 import { record } from '../store/sketch.js';
 import { effectiveAgeBuckets, summarySlot } from '../store/snapshot.js';
 import { DROPPED, type FamilyDefinition, type Store } from '../store/store.js';
 import { familyDefinitionOf, SELF_PREFIX } from './spec.js';
-
-function bucketIndex(bounds: readonly number[], v: number): number {
-  let lo = 0;
-  let hi = bounds.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (v <= bounds[mid]!) hi = mid;
-    else lo = mid + 1;
-  }
-  return lo;
-}
 
 function checkedDefinition(spec: MetricSpec): FamilyDefinition {
   const def = familyDefinitionOf(spec);

@@ -14,6 +14,7 @@
  * there is no contention to avoid, and a value never depends on which pool thread wrote it,
  * or on that thread still being alive.
  */
+import { bucketIndex } from '../metrics/buckets.js';
 import type { LabelValues } from '../metrics/labels.js';
 import { LabelCodec } from '../metrics/labels.js';
 import { checkValue } from '../metrics/validate.js';
@@ -62,17 +63,6 @@ export class BoundMetric {
     if (ref !== DROPPED) this.#refs.set(text, ref);
     return ref;
   }
-}
-
-function bucketIndex(bounds: readonly number[], v: number): number {
-  let lo = 0;
-  let hi = bounds.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (v <= bounds[mid]!) hi = mid;
-    else lo = mid + 1;
-  }
-  return lo;
 }
 
 function split(a: LabelValues | number | undefined, b: number | undefined, fallback: number | undefined): [LabelValues | undefined, number | undefined] {
