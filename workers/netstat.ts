@@ -10,22 +10,21 @@
  * counters people alert on (src/host/netstat-fields.ts says why not all ~530); the pattern
  * selects among them.
  *
- * Type: node_exporter exports these as `untyped`. The collector contract has no untyped
- * metric, so they are gauges here: same name, value and labels; only the `# TYPE` line differs.
+ * Type: `untyped`, as node_exporter exports them.
  */
-import { defineCollector, type GaugeSpec } from '../src/collector/define.js';
+import { defineCollector, type UntypedSpec } from '../src/collector/define.js';
 import { parseNetstatPairs, parseSnmp6, type NetStats } from '../src/host/netstat.js';
 import { NETSTAT_DECLARED, NETSTAT_DEFAULT_FIELDS } from '../src/host/netstat-fields.js';
 import { stringOption } from '../src/host/options.js';
 import { procFile } from '../src/host/paths.js';
 import { readOptional, readSource } from '../src/host/read.js';
 import { goRegExp, testMemo } from '../src/host/regexp.js';
-import { gauge } from '../src/host/specs.js';
+import { untyped } from '../src/host/specs.js';
 
-const metrics: Record<string, GaugeSpec> = {};
+const metrics: Record<string, UntypedSpec> = {};
 for (const key of NETSTAT_DECLARED) {
   const [proto, field] = key.split(/_(.*)/s) as [string, string];
-  metrics[key] = gauge(`node_netstat_${key}`, `Statistic ${proto}${field}.`);
+  metrics[key] = untyped(`node_netstat_${key}`, `Statistic ${proto}${field}.`);
 }
 
 const options = {

@@ -7,21 +7,19 @@
  * Declared fields: node_exporter's default selection plus the usual reclaim/compaction/THP/NUMA
  * counters (src/host/vmstat-fields.ts says why not all ~250); the pattern selects among them.
  *
- * Type: node_exporter exports these as `untyped`. The collector contract has no untyped
- * metric, so they are gauges here: same name, value and labels; only the `# TYPE` line differs
- * (PromQL treats both alike).
+ * Type: `untyped`, as node_exporter exports them.
  */
-import { defineCollector, type GaugeSpec } from '../src/collector/define.js';
+import { defineCollector, type UntypedSpec } from '../src/collector/define.js';
 import { parseKeyValueLines } from '../src/host/key-values.js';
 import { stringOption } from '../src/host/options.js';
 import { procFile } from '../src/host/paths.js';
 import { readSource } from '../src/host/read.js';
 import { goRegExp, testMemo } from '../src/host/regexp.js';
-import { gauge } from '../src/host/specs.js';
+import { untyped } from '../src/host/specs.js';
 import { VMSTAT_DECLARED_FIELDS, VMSTAT_DEFAULT_FIELDS } from '../src/host/vmstat-fields.js';
 
-const metrics: Record<string, GaugeSpec> = {};
-for (const field of VMSTAT_DECLARED_FIELDS) metrics[field] = gauge(`node_vmstat_${field}`, `/proc/vmstat information field ${field}.`);
+const metrics: Record<string, UntypedSpec> = {};
+for (const field of VMSTAT_DECLARED_FIELDS) metrics[field] = untyped(`node_vmstat_${field}`, `/proc/vmstat information field ${field}.`);
 
 const options = {
   fields: { type: 'string', default: VMSTAT_DEFAULT_FIELDS, help: 'Regexp of fields to return for vmstat collector.' },

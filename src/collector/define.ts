@@ -27,6 +27,10 @@ export interface CounterSpec extends MetricSpecBase {
 export interface GaugeSpec extends MetricSpecBase {
   readonly type: 'gauge';
 }
+/** A value of unknown kind (`# TYPE untyped`), as node_exporter exposes netstat and vmstat fields. Written like a gauge. */
+export interface UntypedSpec extends MetricSpecBase {
+  readonly type: 'untyped';
+}
 export interface HistogramSpec extends MetricSpecBase {
   readonly type: 'histogram';
   readonly buckets?: readonly number[];
@@ -37,7 +41,7 @@ export interface SummarySpec extends MetricSpecBase {
   readonly maxAgeSeconds?: number;
   readonly ageBuckets?: number;
 }
-export type MetricSpec = CounterSpec | GaugeSpec | HistogramSpec | SummarySpec;
+export type MetricSpec = CounterSpec | GaugeSpec | UntypedSpec | HistogramSpec | SummarySpec;
 
 /*
  * Semantics of a run (see README, "Collectors"). A run reports the current series of its
@@ -79,7 +83,7 @@ export interface CollectorSummary {
 
 export type MetricHandle<S extends MetricSpec> = S extends CounterSpec
   ? CollectorCounter
-  : S extends GaugeSpec
+  : S extends GaugeSpec | UntypedSpec
     ? CollectorGauge
     : S extends HistogramSpec
       ? CollectorHistogram

@@ -63,7 +63,7 @@ export async function writeStoreFamily(sink: ByteSink, p: PlannedStoreFamily, vi
   let shards = store.renderShards();
   let arena = store.arenaBuffer();
 
-  if (def.type === 'counter' || def.type === 'gauge') {
+  if (def.type === 'counter' || def.type === 'gauge' || def.type === 'untyped') {
     const open = Buffer.concat([Buffer.from(names.value + '{'), prefix]);
     const bare = Buffer.from(names.value + ' ');
     const sep = prefix.length > 0;

@@ -138,7 +138,7 @@ function declareFamilies(registry: Registry, enabled: readonly ResolvedCollector
       // reuse its output while its version is unchanged (src/render/).
       registry.store.markCommitted(f);
       families[key] = f;
-      if (def.type === 'gauge') gaugeFamilies.push(f);
+      if (def.type === 'gauge' || def.type === 'untyped') gaugeFamilies.push(f);
     }
     out.set(c.name, { families, gaugeFamilies });
   }

@@ -52,6 +52,7 @@ export function familyDefinitionOf(spec: MetricSpec): FamilyDefinition {
   switch (spec.type) {
     case 'counter':
     case 'gauge':
+    case 'untyped':
       return { ...base, cellWidth: 1, sketchWidth: 0 };
     case 'histogram': {
       const buckets = checkBuckets(name, spec.buckets ?? DEFAULT_BUCKETS);
@@ -65,7 +66,7 @@ export function familyDefinitionOf(spec: MetricSpec): FamilyDefinition {
       return { ...base, cellWidth: 2, sketchWidth: sketchWidth(ageBuckets), percentiles, maxAgeSeconds, ageBuckets };
     }
     default:
-      throw new TypeError(`metric "${String((spec as { name?: unknown }).name)}" has unknown type ${JSON.stringify((spec as { type?: unknown }).type)} (counter, gauge, histogram or summary)`);
+      throw new TypeError(`metric "${String((spec as { name?: unknown }).name)}" has unknown type ${JSON.stringify((spec as { type?: unknown }).type)} (counter, gauge, untyped, histogram or summary)`);
   }
 }
 

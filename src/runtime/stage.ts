@@ -126,7 +126,8 @@ export class Stage {
             touch,
           };
           break;
-        case 'gauge': {
+        case 'gauge':
+        case 'untyped': {
           const add = (a: LabelValues | number | undefined, b: number | undefined, sign: 1 | -1): void => {
             const [l, v] = split(a, b, 1);
             checkValue(name, v);
@@ -214,7 +215,8 @@ function applyStageInBatch(store: Store, stage: Stage): number {
       const cell = store.cellOf(ref);
       switch (m.def.type) {
         case 'counter':
-        case 'gauge': {
+        case 'gauge':
+        case 'untyped': {
           const s = e as ScalarEntry;
           if (s.set !== undefined) store.setCommon(cell, s.set + s.add - shardSum(shards, cell));
           else if (s.add !== 0) store.addCommon(cell, s.add);

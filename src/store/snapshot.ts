@@ -71,7 +71,8 @@ export function snapshotFamily(view: StoreView, f: number, defaultLabelText = ''
   const read = (cell: number): number => store.read(cell, shards);
   switch (def.type) {
     case 'counter':
-    case 'gauge': {
+    case 'gauge':
+    case 'untyped': {
       const values = new Float64Array(n);
       for (let i = 0; i < n; i++) values[i] = read(store.rowCell(view.order[from + i]!));
       return { ...base, values };

@@ -35,7 +35,7 @@ import { atomicAddFloat, atomicStoreFloat } from './float-atomics.js';
 export interface FamilyDefinition {
   readonly name: string;
   readonly help: string;
-  readonly type: 'counter' | 'gauge' | 'histogram' | 'summary';
+  readonly type: 'counter' | 'gauge' | 'untyped' | 'histogram' | 'summary';
   readonly labelNames: readonly string[];
   readonly constLabels: Readonly<Record<string, string>>;
   /** histogram: finite bounds, increasing. */

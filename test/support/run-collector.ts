@@ -44,7 +44,8 @@ export function bindHandles(def: CollectorDefinition, registry: Registry): Recor
     };
     switch (spec.type) {
       case 'counter': m = new Counter(base); break;
-      case 'gauge': m = new Gauge(base); break;
+      case 'gauge':
+      case 'untyped': m = new Gauge(base); break; // this stand-in has no untyped type: the runtime path has
       case 'histogram': m = new Histogram({ ...base, buckets: spec.buckets ? [...spec.buckets] : undefined }); break;
       case 'summary': m = new Summary({ ...base, percentiles: spec.percentiles ? [...spec.percentiles] : undefined, maxAgeSeconds: spec.maxAgeSeconds, ageBuckets: spec.ageBuckets }); break;
     }
@@ -72,6 +73,7 @@ export function bindHandles(def: CollectorDefinition, registry: Registry): Recor
         };
         break;
       case 'gauge':
+      case 'untyped':
         handles[key] = {
           set: (a: LabelValues | number, b?: number) => {
             const [l, v] = split(a, b);
