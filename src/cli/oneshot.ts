@@ -24,7 +24,7 @@
 import { readFileSync } from 'node:fs';
 import { createRuntime } from '../runtime/index.js';
 import { CollectorRuntimeError } from '../runtime/errors.js';
-import { parseDuration } from '../runtime/duration.js';
+import { flagDuration, flagText } from './flag-values.js';
 import { checkGrouping, checkJobName, PushConfigError } from '../push/grouping.js';
 import { displayUrl, Pushgateway, type PushMethod } from '../push/pushgateway.js';
 import { startPeriodicPush, type PeriodicPush } from '../push/periodic.js';
@@ -40,11 +40,6 @@ type Env = Readonly<Record<string, string | undefined>>;
 
 /** The environment variable holding the gateway password (there is no flag for it). */
 export const GATEWAY_PASSWORD_ENV = envName('gateway.password');
-
-function text(v: unknown): string {
-  if (typeof v === 'string') return v;
-  throw new TypeError('expected a string');
-}
 
 /** `KEY=VALUE` items (a list from the command line or the config file, comma-separated from the environment). */
 function groupingList(v: unknown): Record<string, string> {
@@ -66,20 +61,8 @@ function groupingList(v: unknown): Record<string, string> {
   }
 }
 
-function duration(v: unknown): number {
-  if (typeof v === 'number' && Number.isFinite(v) && v > 0) return v;
-  let ms: number;
-  try {
-    ms = parseDuration(text(v));
-  } catch {
-    throw new TypeError('expected a duration such as 500ms, 5s or 1m30s');
-  }
-  if (ms <= 0) throw new TypeError('expected a duration above zero');
-  return ms;
-}
-
 function optionalDuration(v: unknown): number {
-  return v === '' || v === 0 ? 0 : duration(v);
+  return v === '' || v === 0 ? 0 : flagDuration(v);
 }
 
 /** Where and how to push: shared by `push` and the server's `--push.interval`. */
@@ -90,9 +73,9 @@ export const GATEWAY_FLAGS: readonly FlagSpec[] = [
     default: '',
     valueName: 'url',
     help: 'Pushgateway to push to, e.g. http://pushgateway:9091 (a path prefix is kept). No credentials in it: see --gateway.username.',
-    parse: (v) => text(v).trim(),
+    parse: (v) => flagText(v).trim(),
   },
-  { name: 'job', type: 'string', default: '', valueName: 'name', help: 'Job name of the pushed group (its "job" label). Required for a push.', parse: text },
+  { name: 'job', type: 'string', default: '', valueName: 'name', help: 'Job name of the pushed group (its "job" label). Required for a push.', parse: flagText },
   {
     name: 'grouping',
     type: 'string[]',
@@ -107,10 +90,10 @@ export const GATEWAY_FLAGS: readonly FlagSpec[] = [
     default: '',
     valueName: 'user',
     help: `Basic auth user for the Pushgateway. The password comes from --gateway.password-file or the environment variable ${GATEWAY_PASSWORD_ENV}, never from a flag.`,
-    parse: text,
+    parse: flagText,
   },
   { name: 'gateway.password-file', type: 'string', default: '', valueName: 'file', help: 'File holding the basic auth password (surrounding whitespace is ignored).', parse: readableFile },
-  { name: 'gateway.timeout', type: 'duration', default: '10s', help: 'Time one request to the Pushgateway may take.', parse: duration },
+  { name: 'gateway.timeout', type: 'duration', default: '10s', help: 'Time one request to the Pushgateway may take.', parse: flagDuration },
   {
     name: 'push.add',
     type: 'boolean',
@@ -135,7 +118,7 @@ export const TEXTFILE_FLAGS: readonly FlagSpec[] = [
     default: '',
     valueName: 'path',
     help: 'File to write (atomically, mode 0644), e.g. /var/lib/node_exporter/textfile/batch.prom. Required.',
-    parse: text,
+    parse: flagText,
   },
   ...LOG_FLAGS,
   ...CONFIG_FLAGS,

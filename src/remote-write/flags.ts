@@ -7,36 +7,13 @@ import { readFileSync } from 'node:fs';
 import { envName, readableFile, type FlagSpec } from '../cli/flags.js';
 import type { ResolvedFlag } from '../cli/args.js';
 import { UsageError } from '../cli/usage-error.js';
-import { parseDuration } from '../runtime/duration.js';
+import { flagDuration, flagPositiveInteger, flagText } from '../cli/flag-values.js';
 import type { Registry } from '../registry.js';
 import { VERSION } from '../server/build-info.js';
 import { RemoteWriter, type RemoteWriteLogger } from './writer.js';
 
 /** The environment variable holding the basic auth password (there is no flag for it). */
 export const REMOTE_WRITE_PASSWORD_ENV = envName('remote-write.password');
-
-function text(v: unknown): string {
-  if (typeof v === 'string') return v;
-  throw new TypeError('expected a string');
-}
-
-function positiveInteger(v: unknown): number {
-  const n = typeof v === 'number' ? v : /^\d+$/.test(text(v).trim()) ? Number(text(v).trim()) : NaN;
-  if (!Number.isSafeInteger(n) || n < 1) throw new TypeError('expected a whole number, 1 or more');
-  return n;
-}
-
-function duration(v: unknown): number {
-  if (typeof v === 'number' && Number.isFinite(v) && v > 0) return v;
-  let ms: number;
-  try {
-    ms = parseDuration(text(v));
-  } catch {
-    throw new TypeError('expected a duration such as 500ms, 15s or 1m');
-  }
-  if (ms <= 0) throw new TypeError('expected a duration above zero');
-  return ms;
-}
 
 /** Headers the protocol sets itself: not to be overridden with --remote-write.header. */
 const RESERVED_HEADERS = new Set(['content-encoding', 'content-type', 'x-prometheus-remote-write-version', 'content-length', 'host', 'user-agent']);
@@ -60,7 +37,7 @@ function headerList(v: unknown): Record<string, string> {
 }
 
 function url(v: unknown): string {
-  const s = text(v);
+  const s = flagText(v);
   if (s === '') return s;
   let u: URL;
   try {
@@ -82,16 +59,16 @@ export const REMOTE_WRITE_FLAGS: readonly FlagSpec[] = [
     help: 'Send what /metrics serves to this remote-write endpoint (Prometheus remote-write 1.0: protobuf + snappy), e.g. http://prometheus:9090/api/v1/write. Off when not given.',
     parse: url,
   },
-  { name: 'remote-write.interval', type: 'duration', default: '15s', help: 'How often to send everything.', parse: duration },
-  { name: 'remote-write.timeout', type: 'duration', default: '30s', help: 'Time one remote-write request may take.', parse: duration },
-  { name: 'remote-write.batch-size', type: 'number', default: 2000, valueName: 'samples', help: 'Samples per request.', parse: positiveInteger },
+  { name: 'remote-write.interval', type: 'duration', default: '15s', help: 'How often to send everything.', parse: flagDuration },
+  { name: 'remote-write.timeout', type: 'duration', default: '30s', help: 'Time one remote-write request may take.', parse: flagDuration },
+  { name: 'remote-write.batch-size', type: 'number', default: 2000, valueName: 'samples', help: 'Samples per request.', parse: flagPositiveInteger },
   {
     name: 'remote-write.username',
     type: 'string',
     default: '',
     valueName: 'user',
     help: `Basic auth user. The password comes from --remote-write.password-file or the environment variable ${REMOTE_WRITE_PASSWORD_ENV}, never from a flag.`,
-    parse: text,
+    parse: flagText,
   },
   { name: 'remote-write.password-file', type: 'string', default: '', valueName: 'file', help: 'File holding the basic auth password (surrounding whitespace is ignored).', parse: readableFile },
   {
