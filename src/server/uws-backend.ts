@@ -158,7 +158,10 @@ class UwsExchange implements Exchange {
       res.writeStatus(statusLine(status));
       for (const k in headers) res.writeHeader(k, headers[k]!);
       if (omitBody) {
-        res.endWithoutBody(total);
+        // HEAD: report the length by hand. This uWS build's endWithoutBody(length) leaves the
+        // connection expecting a body, and the next request on it fails (socket hang up).
+        if (!hasHeader(headers, 'content-length')) res.writeHeader('content-length', String(total));
+        res.endWithoutBody();
         this.#finish(false);
         return;
       }
@@ -246,4 +249,9 @@ export class UwsBackend implements HttpBackend {
     this.stopListening();
     (this.#app as UwsApp & { close(): void }).close();
   }
+}
+
+function hasHeader(headers: ResponseHeaders, name: string): boolean {
+  for (const k in headers) if (k.toLowerCase() === name) return true;
+  return false;
 }

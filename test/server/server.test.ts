@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import http from 'node:http';
 import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
@@ -147,6 +148,34 @@ for (const engine of ENGINES) {
         assert.equal(h.status, 200);
         assert.equal(h.body.length, 0);
         assert.ok(Number(h.headers['content-length']) > 0);
+      }
+    });
+
+    it('keeps a keep-alive connection usable after a HEAD', async () => {
+      // uWS's endWithoutBody(length) left the connection waiting for a body: the next request
+      // on it failed with "socket hang up".
+      const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+      const send = (method: string): Promise<{ status: number; length: string | undefined; body: string }> =>
+        new Promise((resolve, reject) => {
+          const r = http.request(`${url}/-/healthy`, { method, agent }, (res) => {
+            let body = '';
+            res.on('data', (d: Buffer) => (body += d.toString()));
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, length: res.headers['content-length'], body }));
+          });
+          r.on('error', reject);
+          r.end();
+        });
+      try {
+        const head = await send('HEAD');
+        const get = await send('GET');
+        const again = await send('HEAD');
+        assert.equal(head.status, 200);
+        assert.equal(get.status, 200);
+        assert.equal(again.status, 200);
+        assert.equal(head.body, '');
+        assert.equal(Number(head.length), Buffer.byteLength(get.body));
+      } finally {
+        agent.destroy();
       }
     });
 
