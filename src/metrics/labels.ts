@@ -105,3 +105,13 @@ export function parseLabelText(text: string): Record<string, string> {
   }
   return out;
 }
+
+/**
+ * Splits prom-client's overloaded `(labels?, value?)` / `(value?)` arguments. For the collector
+ * runtime's handles; the metric classes split inline, because their update paths are hot and a
+ * tuple is an allocation per call.
+ */
+export function splitArgs<T extends string>(a: LabelValues<T> | number | undefined, b: number | undefined, fallback: number | undefined): [LabelValues<T> | undefined, number | undefined] {
+  if (typeof a === 'object' && a !== null) return [a, b ?? fallback];
+  return [undefined, (a as number | undefined) ?? fallback];
+}

@@ -207,9 +207,3 @@ export abstract class Metric<T extends string = string> implements RegistrableMe
     return { name: this.name, help: this.help, type: this.definition.type, values, aggregator: this.#aggregator };
   }
 }
-
-/** Splits prom-client's overloaded `(labels?, value?)` / `(value?)` arguments. */
-export function splitArgs<T extends string>(a: LabelValues<T> | number | undefined, b: number | undefined, fallback: number | undefined): [LabelValues<T> | undefined, number | undefined] {
-  if (typeof a === 'object' && a !== null) return [a, b ?? fallback];
-  return [undefined, (a as number | undefined) ?? fallback];
-}

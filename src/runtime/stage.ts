@@ -16,7 +16,7 @@
  */
 import { bucketIndex } from '../metrics/buckets.js';
 import type { LabelValues } from '../metrics/labels.js';
-import { LabelCodec } from '../metrics/labels.js';
+import { LabelCodec, splitArgs } from '../metrics/labels.js';
 import { checkValue } from '../metrics/validate.js';
 import { record } from '../store/sketch.js';
 import { effectiveAgeBuckets, summarySlot } from '../store/snapshot.js';
@@ -65,11 +65,6 @@ export class BoundMetric {
   }
 }
 
-function split(a: LabelValues | number | undefined, b: number | undefined, fallback: number | undefined): [LabelValues | undefined, number | undefined] {
-  if (typeof a === 'object' && a !== null) return [a, b ?? fallback];
-  return [undefined, (a as number | undefined) ?? fallback];
-}
-
 /** The writes of one run, per metric, keyed by the series' exposition label text. */
 export class Stage {
   readonly metrics: readonly BoundMetric[];
@@ -111,13 +106,13 @@ export class Stage {
         case 'counter':
           out[m.key] = {
             inc: (a?: LabelValues | number, b?: number) => {
-              const [l, v] = split(a, b, 1);
+              const [l, v] = splitArgs(a, b, 1);
               if (typeof v !== 'number' || !Number.isFinite(v)) throw new TypeError(`Value is not a valid number: ${String(v)} (counter "${name}")`);
               if (v < 0) throw new Error(`It is not possible to decrease a counter (counter "${name}", increment ${v})`);
               (this.#entry(i, l) as ScalarEntry).add += v;
             },
             set: (a: LabelValues | number, b?: number) => {
-              const [l, v] = split(a, b, undefined);
+              const [l, v] = splitArgs(a, b, undefined);
               if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new TypeError(`A counter is set to a finite value >= 0, got ${String(v)} (counter "${name}")`);
               const e = this.#entry(i, l) as ScalarEntry;
               e.set = v;
@@ -129,13 +124,13 @@ export class Stage {
         case 'gauge':
         case 'untyped': {
           const add = (a: LabelValues | number | undefined, b: number | undefined, sign: 1 | -1): void => {
-            const [l, v] = split(a, b, 1);
+            const [l, v] = splitArgs(a, b, 1);
             checkValue(name, v);
             (this.#entry(i, l) as ScalarEntry).add += sign * (v as number);
           };
           out[m.key] = {
             set: (a: LabelValues | number, b?: number) => {
-              const [l, v] = split(a, b, undefined);
+              const [l, v] = splitArgs(a, b, undefined);
               checkValue(name, v);
               const e = this.#entry(i, l) as ScalarEntry;
               e.set = v;
@@ -151,7 +146,7 @@ export class Stage {
           const bounds = m.def.buckets!;
           out[m.key] = {
             observe: (a: LabelValues | number, b?: number) => {
-              const [l, v] = split(a, b, undefined);
+              const [l, v] = splitArgs(a, b, undefined);
               checkValue(name, v);
               const e = this.#entry(i, l) as HistogramEntry;
               e.sum += v as number;
@@ -164,7 +159,7 @@ export class Stage {
         case 'summary':
           out[m.key] = {
             observe: (a: LabelValues | number, b?: number) => {
-              const [l, v] = split(a, b, undefined);
+              const [l, v] = splitArgs(a, b, undefined);
               checkValue(name, v);
               const e = this.#entry(i, l) as SummaryEntry;
               e.sum += v as number;
