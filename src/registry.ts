@@ -6,6 +6,7 @@ import type { LabelValues } from './metrics/labels.js';
 import { setDefaultHost, type MetricHost, type MetricObjectWithValues, type RegistrableMetric } from './metrics/metric.js';
 import { checkLabelNames } from './metrics/validate.js';
 import type { PlannedFamily } from './render/plan.js';
+import { renderToString } from './render/to-string.js';
 import { snapshotFamily, viewOf, type FallbackLabel, type StoreView } from './store/snapshot.js';
 import { Store, type FamilyDefinition, type StoreHandle } from './store/store.js';
 
@@ -354,7 +355,7 @@ export class Registry implements MetricHost {
 
   /** The exposition of every metric, in this registry's content type. */
   async metrics(): Promise<string> {
-    return this.render(await this.snapshots(), this.#contentType);
+    return renderToString(await this.renderPlan(), this.#contentType === OPENMETRICS_CONTENT_TYPE ? 'openmetrics' : 'text');
   }
 
   render(families: Iterable<FamilySnapshot>, contentType: RegistryContentType = this.#contentType): string {

@@ -51,6 +51,12 @@ export interface MetricObjectWithValues<T extends string> {
   aggregator: string;
 }
 
+/**
+ * Entries per generation of a metric's per-thread series cache: up to twice this many hot
+ * series are found without touching shared memory; others cost a lookup in the store's hash.
+ */
+const CACHE_GENERATION = 4096;
+
 let defaultHost: MetricHost | undefined;
 /** Set by registry.ts: the global registry metrics join when `registers` is not given. */
 export function setDefaultHost(host: MetricHost): void {
@@ -70,7 +76,15 @@ export abstract class Metric<T extends string = string> implements RegistrableMe
   protected readonly codec: LabelCodec;
   protected readonly definition: FamilyDefinition;
   readonly #seriesLimit: number;
-  readonly #cache = new Map<string, SeriesRef>();
+  /**
+   * This thread's cache from label values to series, in two generations: a bounded LRU
+   * approximation (an entry found in the old generation moves to the young one; when the
+   * young one is full it becomes the old one). The series themselves live in shared memory, and
+   * a miss finds them there, so the cache only has to hold the hot ones: a cache of every
+   * series was 78 bytes of heap per series in every thread that wrote it (measured at 500k).
+   */
+  #young = new Map<string, SeriesRef>();
+  #old = new Map<string, SeriesRef>();
   readonly #collect: (() => void | Promise<void>) | undefined;
   readonly #aggregator: string;
 
@@ -114,7 +128,11 @@ export abstract class Metric<T extends string = string> implements RegistrableMe
   protected ref(labels: LabelValues<T> | undefined, update = true): SeriesRef {
     const key = this.codec.keyOf(labels);
     if (key !== undefined) {
-      const ref = this.#cache.get(key);
+      let ref = this.#young.get(key);
+      if (ref === undefined) {
+        ref = this.#old.get(key);
+        if (ref !== undefined) this.#remember(key, ref);
+      }
       if (ref !== undefined) {
         if (ref === DROPPED) {
           // Refused while the family was full; try again once series were removed (by any thread).
@@ -130,13 +148,16 @@ export abstract class Metric<T extends string = string> implements RegistrableMe
 
   #resolve(key: string | undefined, labels: LabelValues<T> | undefined, update: boolean): SeriesRef {
     const ref = this.store.resolve(this.familyId, this.codec.textOf(labels), update);
-    if (key !== undefined) {
-      // Entries for series that other threads removed are only replaced when touched again;
-      // bound the cache so label churn cannot grow it without limit.
-      if (this.#cache.size >= 2 * this.#seriesLimit) this.#cache.clear();
-      this.#cache.set(key, ref);
-    }
+    if (key !== undefined) this.#remember(key, ref);
     return ref;
+  }
+
+  #remember(key: string, ref: SeriesRef): void {
+    this.#young.set(key, ref);
+    if (this.#young.size >= CACHE_GENERATION) {
+      this.#old = this.#young;
+      this.#young = new Map();
+    }
   }
 
   /** prom-client's `startTimer`: the returned function applies the seconds elapsed, start and end labels merged. */
@@ -163,13 +184,17 @@ export abstract class Metric<T extends string = string> implements RegistrableMe
   remove(...args: (string | number | LabelValues<T>)[]): void {
     const labels = this.labelsFrom(args);
     const key = this.codec.keyOf(labels);
-    if (key !== undefined) this.#cache.delete(key);
+    if (key !== undefined) {
+      this.#young.delete(key);
+      this.#old.delete(key);
+    }
     this.store.remove(this.familyId, this.codec.textOf(labels));
   }
 
   /** Removes every series; a metric without labels starts again at zero. */
   reset(): void {
-    this.#cache.clear();
+    this.#young.clear();
+    this.#old.clear();
     this.store.removeAll(this.familyId);
     if (this.labelNames.length === 0) this.ref(undefined);
   }

@@ -19,7 +19,7 @@ import { constants, createGzip } from 'node:zlib';
 import { Meta } from '../store/layout.js';
 import type { Store } from '../store/store.js';
 import type { PlannedFamily, PlannedStoreFamily } from './plan.js';
-import { ByteSink, type ChunkSink } from './sink.js';
+import { ByteSink, CHUNK_BYTES, type ChunkSink } from './sink.js';
 import { Slicer } from './slicer.js';
 import { writeSnapshotFamily } from './snapshot-family.js';
 import { snapshotFamily, type StoreView } from '../store/snapshot.js';
@@ -131,6 +131,11 @@ export interface PlanRendererOptions {
    * Reuse trades memory for CPU: a million series are ~100 MB of text.
    */
   readonly maxCacheBytes?: number;
+  /**
+   * Size of the output chunks after each family's first (default CHUNK_BYTES). Bigger chunks
+   * suit a caller that turns the body into one string (Registry#metrics).
+   */
+  readonly chunkBytes?: number;
 }
 
 export interface RenderOptions {
@@ -153,10 +158,12 @@ export class PlanRenderer {
   readonly #cache: Record<Format, Map<string, Cached>> = { text: new Map(), openmetrics: new Map() };
   readonly #sliceMs: number | undefined;
   readonly #maxCacheBytes: number;
+  readonly #chunkBytes: number | undefined;
 
   constructor(options: PlanRendererOptions = {}) {
     this.#sliceMs = options.sliceMs;
     this.#maxCacheBytes = options.maxCacheBytes ?? DEFAULT_CACHE_BYTES;
+    this.#chunkBytes = options.chunkBytes;
   }
 
   /** Families whose output is kept for reuse, and their bytes. */
@@ -193,7 +200,7 @@ export class PlanRenderer {
     const segments: BodySegment[] = [];
     let bytes = 0;
     let fresh: ByteSink | undefined;
-    const freshSink = (): ByteSink => (fresh ??= new ByteSink({ onChunk: emit, retainBytes: streaming ? 0 : Infinity }));
+    const freshSink = (): ByteSink => (fresh ??= new ByteSink({ onChunk: emit, retainBytes: streaming ? 0 : Infinity, chunkBytes: this.#chunkBytes }));
     const closeFresh = async (): Promise<void> => {
       if (fresh === undefined) return;
       const chunks = fresh.finish();
@@ -256,7 +263,7 @@ export class PlanRenderer {
         // Streaming, a family too big for what is left of the cache is not kept: the sink then
         // lets its chunks go as soon as they are handed over.
         const retain = streaming ? (keep ? this.#maxCacheBytes - cachedBytes : 0) : Infinity;
-        sink = new ByteSink({ firstChunk: Math.min(64 * 1024, 256 + series * 64), onChunk: emit, retainBytes: retain });
+        sink = new ByteSink({ firstChunk: Math.min(this.#chunkBytes ?? CHUNK_BYTES, 256 + series * 64), onChunk: emit, retainBytes: retain, chunkBytes: this.#chunkBytes });
         const before = batchesOf(stores);
         await writeStoreFamily(sink, p, view, format, nowMs, slicer);
         // A collector batch that ended meanwhile may have been seen in part: a small family is

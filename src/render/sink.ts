@@ -11,8 +11,10 @@ export const CHUNK_BYTES = 64 * 1024;
 export type ChunkSink = (chunk: Buffer) => Promise<void> | undefined;
 
 export interface SinkOptions {
-  /** Size of the first chunk (later ones are CHUNK_BYTES). */
+  /** Size of the first chunk (later ones are `chunkBytes`). */
   readonly firstChunk?: number;
+  /** Size of every chunk after the first (default CHUNK_BYTES). */
+  readonly chunkBytes?: number;
   /** Called with every chunk once it is full (and with the last one by finish()). */
   readonly onChunk?: ChunkSink;
   /**
@@ -30,6 +32,7 @@ export class ByteSink {
   #bytes = 0;
   readonly #onChunk: ChunkSink | undefined;
   readonly #retainBytes: number;
+  readonly #chunkBytes: number;
   /** Whether every chunk is kept (finish() returns the whole output). */
   retained = true;
   /** The promise of the latest onChunk call that asked to wait, until taken. */
@@ -37,7 +40,8 @@ export class ByteSink {
 
   constructor(options: SinkOptions | number = {}) {
     const o = typeof options === 'number' ? { firstChunk: options } : options;
-    this.cur = Buffer.allocUnsafeSlow(Math.max(256, o.firstChunk ?? CHUNK_BYTES));
+    this.#chunkBytes = o.chunkBytes ?? CHUNK_BYTES;
+    this.cur = Buffer.allocUnsafeSlow(Math.max(256, o.firstChunk ?? this.#chunkBytes));
     this.#onChunk = o.onChunk;
     this.#retainBytes = o.retainBytes ?? Infinity;
     if (this.#retainBytes <= 0) this.retained = false;
@@ -56,7 +60,7 @@ export class ByteSink {
   room(n: number): void {
     if (this.pos + n <= this.cur.length) return;
     this.#seal();
-    this.cur = Buffer.allocUnsafeSlow(Math.max(CHUNK_BYTES, n));
+    this.cur = Buffer.allocUnsafeSlow(Math.max(this.#chunkBytes, n));
     this.pos = 0;
   }
 
@@ -141,9 +145,12 @@ export function writeValue(out: Buffer, pos: number, v: number): number {
   return pos;
 }
 
-/** Copies `len` bytes of `src` from `from` into `out` at `pos` (a loop for short runs). */
+/**
+ * Copies `len` bytes of `src` from `from` into `out` at `pos`. Label texts are short: a loop
+ * beats Buffer#copy, a call into C++ (20% of a 500k-series render at 54-byte keys, measured).
+ */
 export function copyBytes(out: Buffer, pos: number, src: Buffer, from: number, len: number): number {
-  if (len < 48) {
+  if (len < 256) {
     for (let i = 0; i < len; i++) out[pos + i] = src[from + i]!;
   } else src.copy(out, pos, from, from + len);
   return pos + len;

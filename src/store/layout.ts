@@ -94,6 +94,11 @@ export const enum Row {
   Family = 0,
   KeyOffset = 1,
   KeyLength = 2,
+  /**
+   * Arena bytes the key has room for (its length rounded up: keyRoom). Kept, not derived from
+   * the length: a row reused by churning series keeps its room as keys get shorter and longer
+   * again, so churn never allocates arena anew (derived, it leaked: test/synthetic).
+   */
   KeyCapacity = 3,
   /**
    * Generation: odd while the row is live, even while it is free. Bumped on creation and
@@ -108,6 +113,15 @@ export const enum Row {
   Sketch = 8,
 }
 export const ROW_FIELDS = 9;
+
+/**
+ * Arena bytes given to a key of `length` bytes: rounded up to 16, so that a row reused by a
+ * churning series whose key grew a little (a cycle number gaining a digit) mostly still fits.
+ * (Rounded to 8, every synthetic key of one churn test needed new room at cycle 10.)
+ */
+export function keyRoom(length: number): number {
+  return (length + 15) & ~15;
+}
 
 /**
  * A thread's cache reference is `generation * REF_ROW_SPAN + row`: 24 bits of row and 29 of

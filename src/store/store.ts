@@ -27,6 +27,7 @@ import {
   ROW_QUARANTINE_SECONDS,
   Row,
   SHARD_EVER_BASE,
+  keyRoom,
 } from './layout.js';
 import { breakLockOf, withLock } from './lock.js';
 import { atomicAddFloat, atomicStoreFloat } from './float-atomics.js';
@@ -75,14 +76,23 @@ function growable(bytes: number, max: number): SharedArrayBuffer {
   return new SharedArrayBuffer(bytes, { maxByteLength: max });
 }
 
+/** Smallest growth step of a store buffer. */
+const MIN_GROW_BYTES = 64 * 1024;
+
 /**
- * Grows a growable SAB to hold at least `bytes`, doubling to keep growth amortised. Returns
- * whether it grew (the Store then re-makes its views: see Store.#remap).
+ * Grows a growable SAB to hold at least `bytes`. Returns whether it grew (the Store then
+ * re-makes its views: see Store.#remap).
+ *
+ * A growable SharedArrayBuffer grows in place (its address range is reserved when it is made;
+ * nothing is copied), so growth need not double to stay cheap: steps of an eighth of the current
+ * length keep the grown length within 12.5% of what is used (doubling left up to half of it
+ * unused), for a few more page-protection calls and view re-makes.
  */
 function ensureBytes(buf: SharedArrayBuffer, bytes: number): boolean {
   if (buf.byteLength >= bytes) return false;
-  let next = Math.max(buf.byteLength * 2, 4096);
-  while (next < bytes) next *= 2;
+  const step = Math.max(MIN_GROW_BYTES, Math.ceil(buf.byteLength / 8 / 4096) * 4096);
+  let next = buf.byteLength + step;
+  if (next < bytes) next = Math.ceil(bytes / 4096) * 4096;
   next = Math.min(next, buf.maxByteLength);
   if (next < bytes) throw new RangeError(`atomic-exporter: store area full (${bytes} bytes needed, ${buf.maxByteLength} reserved)`);
   buf.grow(next);
@@ -633,9 +643,8 @@ export class Store {
       this.meta[fam + Fam.FreeHead] = next;
       if (next === 0) this.meta[fam + Fam.FreeTail] = 0;
       if (this.rows[r + Row.KeyCapacity]! < len) {
-        const cap = (len + 15) & ~15;
-        this.rows[r + Row.KeyOffset] = this.#arenaAlloc(cap);
-        this.rows[r + Row.KeyCapacity] = cap;
+        this.rows[r + Row.KeyOffset] = this.#arenaAlloc(keyRoom(len));
+        this.rows[r + Row.KeyCapacity] = keyRoom(len);
       }
       // The row keeps its cells and sketch; zero them for the new series.
       const cell = this.rows[r + Row.Cell]!;
@@ -648,10 +657,9 @@ export class Store {
       if (row >= MAX_ROWS) throw new RangeError(`atomic-exporter: more than ${MAX_ROWS} series in one store`);
       this.#ensure(this.#buffers.rows, (row + 1) * ROW_FIELDS * 4);
       const r = row * ROW_FIELDS;
-      const cap = (len + 15) & ~15;
       this.rows[r + Row.Family] = f;
-      this.rows[r + Row.KeyOffset] = this.#arenaAlloc(cap);
-      this.rows[r + Row.KeyCapacity] = cap;
+      this.rows[r + Row.KeyOffset] = this.#arenaAlloc(keyRoom(len));
+      this.rows[r + Row.KeyCapacity] = keyRoom(len);
       this.rows[r + Row.Gen] = 0;
       this.rows[r + Row.Cell] = this.#allocCells(width);
       this.rows[r + Row.Sketch] = sketchWidth > 0 ? this.#allocSketch(sketchWidth) : 0;

@@ -80,7 +80,7 @@ describe('maxSeries', () => {
     const heapAfter = process.memoryUsage().heapUsed;
     assert.equal(rowCount(r), rows);
     assert.equal(arenaUsed(r), arena);
-    // The per-thread lookup cache is bounded too (2 × maxSeries entries): a million label sets
+    // The per-thread lookup cache is bounded too (a few thousand entries): a million label sets
     // must not keep a million strings alive.
     assert.ok(heapAfter - heapBefore < 10e6, `heap grew by ${((heapAfter - heapBefore) / 1e6).toFixed(1)} MB`);
     assert.equal(sampleMap(await r.metrics()).get(sampleKey(DROPPED, { metric: 'card_flood_total' })), 1_000_000 - 10);

@@ -13,6 +13,7 @@ import { Counter, Gauge, Histogram, Registry, Summary } from '../../src/index.js
 import { renderOpenMetrics } from '../../src/exposition/openmetrics.js';
 import { renderText } from '../../src/exposition/text.js';
 import { PlanRenderer } from '../../src/render/renderer.js';
+import { ChunkTextDecoder } from '../../src/render/to-string.js';
 import type { Format } from '../../src/render/store-family.js';
 import { familyDefinitionOf } from '../../src/runtime/spec.js';
 
@@ -110,6 +111,48 @@ describe('render path: the same bytes as the string renderers', () => {
     const r = await renderer.render(registry.renderPlanNow(), 'text');
     assert.ok(r.stats.yields > 5, `yields: ${r.stats.yields}`);
     assert.equal(Buffer.concat(r.segments.flatMap((s) => [...s.chunks])).toString(), renderText(registry.snapshotsNow()));
+  });
+});
+
+describe('registry.metrics(): the byte render decoded to one string', () => {
+  it('equals the string renderers for random registries, in both formats', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(spec, { maxLength: 5 }), fc.constantFrom<Record<string, string>>({}, { a: 'dflt' }), async (specs, defaults) => {
+        const registry = build(specs, defaults);
+        const snapshots = registry.snapshotsNow();
+        assert.equal(await registry.metrics(), renderText(snapshots));
+        registry.setContentType(Registry.OPENMETRICS_CONTENT_TYPE);
+        assert.equal(await registry.metrics(), renderOpenMetrics(snapshots));
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('keeps multi-byte characters whole where the 1 MiB chunks end (several MiB of mixed ASCII and UTF-8)', async () => {
+    const registry = new Registry();
+    const gauge = new Gauge({ name: 'utf8_spread', help: 'ü 中 🎉', labelNames: ['name', 'i'], registers: [registry] });
+    // Mostly ASCII, with runs of 2-, 3- and 4-byte characters at shifting offsets, so some chunk
+    // ends inside a character and some chunks are pure ASCII.
+    const words = ['plain-ascii-value', 'größe-ü', '中文标签值', 'emoji-🎉🚀', 'x'.repeat(37)];
+    for (let i = 0; i < 60_000; i++) gauge.set({ name: words[i % words.length]! + 'ä'.repeat(i % 3), i: String(i) }, i);
+    const text = await registry.metrics();
+    assert.ok(Buffer.byteLength(text) > 3 * 1024 * 1024, `only ${Buffer.byteLength(text)} bytes`);
+    assert.equal(text, renderText(registry.snapshotsNow()));
+    assert.equal(text.includes('\uFFFD'), false);
+  });
+
+  it('the chunk decoder: a text cut into chunks at every byte offset decodes whole', () => {
+    const text = 'a="ü",b="中",c="🎉" 1\nascii only line\n' + 'x'.repeat(20) + 'ßü中🎉\n';
+    const bytes = Buffer.from(text);
+    for (let cut = 0; cut <= bytes.length; cut++) {
+      for (let cut2 = cut; cut2 <= bytes.length; cut2 += 3) {
+        const d = new ChunkTextDecoder();
+        d.write(bytes.subarray(0, cut));
+        d.write(bytes.subarray(cut, cut2));
+        d.write(bytes.subarray(cut2));
+        assert.equal(d.end(), text, `cut at ${cut} and ${cut2}`);
+      }
+    }
   });
 });
 
