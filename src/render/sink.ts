@@ -28,6 +28,8 @@ export class ByteSink {
   /** Full chunks, in order (while `retained`). */
   done: Buffer[] = [];
   cur: Buffer;
+  /** A DataView of `cur`, for copies four bytes at a time (src/store/label-key.ts). */
+  curView: DataView;
   pos = 0;
   #bytes = 0;
   readonly #onChunk: ChunkSink | undefined;
@@ -42,6 +44,7 @@ export class ByteSink {
     const o = typeof options === 'number' ? { firstChunk: options } : options;
     this.#chunkBytes = o.chunkBytes ?? CHUNK_BYTES;
     this.cur = Buffer.allocUnsafeSlow(Math.max(256, o.firstChunk ?? this.#chunkBytes));
+    this.curView = viewOf(this.cur);
     this.#onChunk = o.onChunk;
     this.#retainBytes = o.retainBytes ?? Infinity;
     if (this.#retainBytes <= 0) this.retained = false;
@@ -61,6 +64,7 @@ export class ByteSink {
     if (this.pos + n <= this.cur.length) return;
     this.#seal();
     this.cur = Buffer.allocUnsafeSlow(Math.max(this.#chunkBytes, n));
+    this.curView = viewOf(this.cur);
     this.pos = 0;
   }
 
@@ -111,6 +115,7 @@ export class ByteSink {
     }
     this.pos = 0;
     this.cur = Buffer.alloc(0);
+    this.curView = viewOf(this.cur);
     return this.done;
   }
 }
@@ -154,4 +159,9 @@ export function copyBytes(out: Buffer, pos: number, src: Buffer, from: number, l
     for (let i = 0; i < len; i++) out[pos + i] = src[from + i]!;
   } else src.copy(out, pos, from, from + len);
   return pos + len;
+}
+
+/** A DataView of exactly `b`'s bytes. */
+export function viewOf(b: Uint8Array): DataView {
+  return new DataView(b.buffer, b.byteOffset, b.byteLength);
 }

@@ -30,6 +30,7 @@ import {
   keyRoom,
 } from './layout.js';
 import { breakLockOf, withLock } from './lock.js';
+import { keyFromText, keyLabelsOf, keyText, type KeyLabels } from './label-key.js';
 import { atomicAddFloat, atomicStoreFloat } from './float-atomics.js';
 
 /** What defines a family; two threads declaring the same name must declare the same definition. */
@@ -156,6 +157,8 @@ export class Store {
   #familyGens = new Map<number, number>();
   #familyIdsByName = new Map<string, number>();
   #scratch = new Uint8Array(256);
+  #keyScratch = new Uint8Array(256);
+  #keyLabelsByDef = new WeakMap<FamilyDefinition, KeyLabels>();
 
   private constructor(h: Omit<StoreHandle, 'kind'>, ownIndex: number) {
     this.id = h.id;
@@ -547,7 +550,7 @@ export class Store {
    * drop unless `countDrop` is false).
    */
   resolve(f: number, labelText: string, countDrop = true): SeriesRef {
-    const key = this.#encodeKey(labelText);
+    const key = this.#keyOf(f, labelText);
     return this.#locked(() => {
       const found = this.#find(f, key.bytes, key.length);
       if (found >= 0) return this.#refOf(found);
@@ -563,7 +566,7 @@ export class Store {
 
   /** Removes one series; a no-op if it is already gone. */
   remove(f: number, labelText: string): void {
-    const key = this.#encodeKey(labelText);
+    const key = this.#keyOf(f, labelText);
     this.#locked(() => {
       const row = this.#find(f, key.bytes, key.length);
       if (row >= 0) this.#freeRow(f, row);
@@ -585,11 +588,23 @@ export class Store {
     return (this.rows[row * ROW_FIELDS + Row.Gen]! & REF_GEN_MASK) * REF_ROW_SPAN + row;
   }
 
-  #encodeKey(labelText: string): { bytes: Uint8Array; length: number } {
+  /** The key (src/store/label-key.ts) of a series of family `f` given as exposition label text. */
+  #keyOf(f: number, labelText: string): { bytes: Uint8Array; length: number } {
     // Worst case 3 bytes per UTF-16 unit.
     if (this.#scratch.length < labelText.length * 3) this.#scratch = new Uint8Array(labelText.length * 3);
     const { written } = encoder.encodeInto(labelText, this.#scratch);
-    return { bytes: this.#scratch, length: written };
+    const labels = this.keyLabels(f);
+    if (this.#keyScratch.length < written + labels.names.length + 1) this.#keyScratch = new Uint8Array(written + labels.names.length + 64);
+    const length = keyFromText(this.#scratch, written, labels, this.#keyScratch);
+    return { bytes: this.#keyScratch, length };
+  }
+
+  /** Family `f`'s label names as keys need them (follows a redeclareFamily). */
+  keyLabels(f: number): KeyLabels {
+    const def = this.family(f);
+    let k = this.#keyLabelsByDef.get(def);
+    if (k === undefined) this.#keyLabelsByDef.set(def, (k = keyLabelsOf(def.labelNames)));
+    return k;
   }
 
   #bucketOf(h: number): number {
@@ -823,11 +838,10 @@ export class Store {
     return Buffer.from(this.#buffers.arena, 0, this.#buffers.arena.byteLength);
   }
 
-  /** The exposition label text of a row (its key). */
+  /** The exposition label text of a row (from its key and its family's label names). */
   labelTextOf(row: number, arena: Buffer = this.arenaBuffer()): string {
     const r = row * ROW_FIELDS;
-    const off = this.rows[r + Row.KeyOffset]!;
-    return arena.toString('utf8', off, off + this.rows[r + Row.KeyLength]!);
+    return keyText(arena, this.rows[r + Row.KeyOffset]!, this.rows[r + Row.KeyLength]!, this.keyLabels(this.rows[r + Row.Family]!));
   }
 
   rowCell(row: number): number {
