@@ -41,13 +41,6 @@ const bulk = (name: string, series: number, intervalMs: number) => `export defau
 };
 `;
 
-const burner = (name: string, intervalMs: number, share: number) => `export default {
-  name: '${name}', intervalMs: ${intervalMs}, timeoutMs: ${intervalMs},
-  metrics: { spins: { type: 'counter', name: '${name}_spins_total', help: 'Spins.' } },
-  collect({ metrics }) { const until = performance.now() + ${intervalMs * share}; let n = 0; while (performance.now() < until) n++; metrics.spins.inc(n); },
-};
-`;
-
 const noop = (name: string, intervalMs: number, gauges: number) => `export default {
   name: '${name}', intervalMs: ${intervalMs},
   metrics: { g: { type: 'gauge', name: '${name}_value', help: 'Values.', labelNames: ['i'] } },
@@ -88,6 +81,8 @@ interface ScrapeRaw {
   bytes: number;
 }
 
+const napCell = new Int32Array(new SharedArrayBuffer(4));
+
 /** Scrapes every 10–50 ms (random) for `ms`. */
 async function scrapeLoop(registry: Registry, ms: number): Promise<ScrapeSamples & { raw: ScrapeRaw }> {
   const latency: number[] = [];
@@ -100,9 +95,13 @@ async function scrapeLoop(registry: Registry, ms: number): Promise<ScrapeSamples
     const due = performance.now() + gap;
     // Sleeping, the thread is not runnable: run-queue time from here on is wake-up delay or scrape.
     const q0 = runQueueWaitMs();
-    await sleep(gap - 1);
-    // The timer may fire up to 1 ms early; the scrape is "due" at `due`.
-    while (performance.now() < due);
+    await sleep(gap - 3);
+    // libuv's timers have ms granularity and may fire early: the last stretch is a futex wait
+    // with a precise timeout, so the thread sleeps until `due` and only then becomes runnable
+    // (a spin here would hide the wait for a core behind the spin). It blocks the event loop
+    // for ≤ 3 ms, which the runtime's scheduling does not notice.
+    const left = due - performance.now();
+    if (left > 0) Atomics.wait(napCell, 0, 0, left);
     const t0 = performance.now();
     const text = await registry.metrics();
     const t1 = performance.now();
@@ -133,7 +132,7 @@ export interface FaultResult {
 }
 
 /** The four faulty fixtures (throwing, hung, exiting, burner) plus healthy collectors and a bulk one. */
-export async function faultScenario(args: { seconds: number; healthy: number; bulkSeries: number; backoff: boolean }): Promise<FaultResult> {
+export async function faultScenario(args: { seconds: number; healthy: number; bulkSeries: number; backoff: boolean; threads?: number }): Promise<FaultResult> {
   const files: Record<string, string> = { 'bulk.mjs': bulk('bulk', args.bulkSeries, 1000) };
   for (let i = 0; i < args.healthy; i++) files[`healthy${i}.mjs`] = healthy(`healthy${i}`, 250);
   const gen = collectorDir(files);
@@ -142,6 +141,7 @@ export async function faultScenario(args: { seconds: number; healthy: number; bu
     collectors: await discoverCollectors({ dirs: [gen.dir], files: faulty, builtin: false }),
     logger: silent,
     backoff: args.backoff,
+    ...(args.threads !== undefined ? { threads: args.threads } : {}),
   });
   try {
     rt.start();
@@ -192,52 +192,112 @@ export interface SaturationResult {
   series: number;
   threads: number;
   trials: number;
+  /** Measured blocks per condition per trial, and each block's length. */
+  blocks: number;
+  blockMs: number;
   unloaded: ScrapeSamples;
   loaded: ScrapeSamples;
+  /** Per trial: loaded / unloaded p99 (the spread the pooled ratio hides). */
+  trialRatios: number[];
   burnerRuns: number;
+  /** Burner runs that burned (gate open) vs. returned at once (gate closed). */
+  burnerBurns: number;
 }
 
 /** Samples of several scrape loops as one. */
-function merge(parts: { raw: ScrapeRaw }[]): ScrapeSamples {
+function merge(parts: { raw: ScrapeRaw }[]): ScrapeSamples & { raw: ScrapeRaw } {
   const latency = parts.flatMap((p) => p.raw.latency);
   const onCpu = parts.flatMap((p) => p.raw.onCpu);
   const render = parts.flatMap((p) => p.raw.render);
-  return { latency: stats(latency), latencyOnCpu: stats(onCpu), render: stats(render), scrapes: latency.length, bytes: parts.at(-1)?.raw.bytes ?? 0 };
+  const bytes = parts.at(-1)?.raw.bytes ?? 0;
+  return { latency: stats(latency), latencyOnCpu: stats(onCpu), render: stats(render), scrapes: latency.length, bytes, raw: { latency, onCpu, render, bytes } };
 }
 
+/** A burner that burns only while `gate` exists (else its run returns at once). */
+const gatedBurner = (name: string, intervalMs: number, share: number, gate: string) => `import { existsSync } from 'node:fs';
+export default {
+  name: '${name}', intervalMs: ${intervalMs}, timeoutMs: ${intervalMs},
+  metrics: { spins: { type: 'counter', name: '${name}_spins_total', help: 'Spins.' }, burns: { type: 'counter', name: '${name}_burns_total', help: 'Runs that burned.' } },
+  collect({ metrics }) {
+    if (!existsSync(${JSON.stringify(gate)})) return;
+    const until = performance.now() + ${intervalMs * share}; let n = 0; while (performance.now() < until) n++;
+    metrics.spins.inc(n); metrics.burns.inc();
+  },
+};
+`;
+
 /**
- * Scrape latency with the pool idle, then with every pool thread busy (one CPU burner per
- * thread, 95% of its interval), over the same registry (`series` collector series). Each trial
- * is a fresh runtime: idle phase, then loaded phase; the trials' samples are pooled, so load
- * from elsewhere on the machine spreads over both.
+ * Scrape latency with every pool thread busy (one CPU burner per thread, 95% of its 200 ms
+ * interval) vs. with the pool idle, over the same runtime and registry (`series` bulk series).
+ * The burners are scheduled throughout; a gate file decides whether their runs burn or return
+ * at once, so both conditions have the same registry, the same self-metrics churn and the same
+ * hand-offs, and differ only in the CPU the pool takes. Each trial is a fresh runtime: a
+ * discarded warm-up, then `blocks` idle and `blocks` loaded blocks of `blockMs`, alternating
+ * (odd trials start loaded), each after a settle time; samples are pooled per condition, so
+ * load from elsewhere on the machine spreads over both.
  */
-export async function saturationScenario(args: { seconds: number; series: number; trials: number; niceIncrement?: number }): Promise<SaturationResult> {
-  const threads = Math.max(4, 2 * os.availableParallelism());
-  const files: Record<string, string> = { 'bulk.mjs': bulk('bulk', args.series, 3_600_000) };
-  for (let i = 0; i < threads; i++) files[`burn${i}.mjs`] = burner(`burn${i}`, 200, 0.95);
-  const gen = collectorDir(files);
+export async function saturationScenario(args: {
+  seconds?: number;
+  series: number;
+  trials: number;
+  blocks?: number;
+  blockMs?: number;
+  threads?: number;
+  niceIncrement?: number;
+  schedIdle?: boolean;
+}): Promise<SaturationResult> {
+  const threads = args.threads ?? Math.max(4, 2 * os.availableParallelism());
+  const blocks = args.blocks ?? 4;
+  const blockMs = args.blockMs ?? ((args.seconds ?? 4) * 1000) / blocks;
+  const gen = collectorDir({ 'bulk.mjs': bulk('bulk', args.series, 3_600_000) });
+  const gate = path.join(gen.dir, 'burn.gate');
+  for (let i = 0; i < threads; i++) writeFileSync(path.join(gen.dir, `burn${i}.mjs`), gatedBurner(`burn${i}`, 200, 0.95, gate));
   const collectors = await discoverCollectors({ dirs: [gen.dir], builtin: false });
   const unloaded: { raw: ScrapeRaw }[] = [];
   const loaded: { raw: ScrapeRaw }[] = [];
+  const trialRatios: number[] = [];
   let burnerRuns = 0;
+  let burnerBurns = 0;
+  const setLoad = (on: boolean) => (on ? writeFileSync(gate, '') : rmSync(gate, { force: true }));
   try {
     for (let t = 0; t < args.trials; t++) {
-      const rt = await createRuntime({ collectors, threads, logger: silent, ...(args.niceIncrement !== undefined ? { niceIncrement: args.niceIncrement } : {}) });
+      setLoad(false);
+      const rt = await createRuntime({
+        collectors,
+        threads,
+        logger: silent,
+        ...(args.niceIncrement !== undefined ? { niceIncrement: args.niceIncrement } : {}),
+        ...(args.schedIdle !== undefined ? { schedIdle: args.schedIdle } : {}),
+      });
       try {
-        // Every collector runs once (bulk fills the registry, threads warm up), then the pool is idle.
+        // Every collector runs once (bulk fills the registry, threads start), then the schedules.
         await rt.collectOnce();
-        await sleep(300);
-        unloaded.push(await scrapeLoop(rt.registry, args.seconds * 1000));
         rt.start();
-        await sleep(500);
-        loaded.push(await scrapeLoop(rt.registry, args.seconds * 1000));
+        await scrapeLoop(rt.registry, 1500); // warm-up, discarded
+        const mine = { idle: [] as { raw: ScrapeRaw }[], busy: [] as { raw: ScrapeRaw }[] };
+        for (let b = 0; b < 2 * blocks; b++) {
+          const on = (b + t) % 2 === 1;
+          setLoad(on);
+          // A burner sees the gate at its next run (≤ 200 ms), and one burning finishes its run.
+          await sleep(400);
+          const part = await scrapeLoop(rt.registry, blockMs);
+          (on ? mine.busy : mine.idle).push(part);
+        }
+        setLoad(false);
+        unloaded.push(...mine.idle);
+        loaded.push(...mine.busy);
+        trialRatios.push(merge(mine.busy).latency.p99 / merge(mine.idle).latency.p99);
         const text = await rt.registry.metrics();
-        for (let i = 0; i < threads; i++) burnerRuns += counterValue(text, `atomic_exporter_collector_runs_total{collector="burn${i}",result="ok"}`);
+        for (let i = 0; i < threads; i++) {
+          burnerRuns += counterValue(text, `atomic_exporter_collector_runs_total{collector="burn${i}",result="ok"}`);
+          burnerBurns += counterValue(text, `burn${i}_burns_total`);
+        }
       } finally {
         await rt.stop();
       }
     }
-    return { series: args.series, threads, trials: args.trials, unloaded: merge(unloaded), loaded: merge(loaded), burnerRuns };
+    const strip = ({ raw: _raw, ...s }: ScrapeSamples & { raw: ScrapeRaw }): ScrapeSamples => s;
+    return { series: args.series, threads, trials: args.trials, blocks, blockMs, unloaded: strip(merge(unloaded)), loaded: strip(merge(loaded)), trialRatios, burnerRuns, burnerBurns };
   } finally {
     gen.remove();
   }
@@ -316,3 +376,4 @@ export async function mainThreadScenario(args: { collectors: number; seconds: nu
     gen.remove();
   }
 }
+

@@ -58,8 +58,13 @@ export interface RuntimeOptions {
   readonly paths?: Partial<HostPaths>;
   /** Default: pino on stderr at info. */
   readonly logger?: Logger;
-  /** Nice increment of pool threads (default 5; 0 keeps the main thread's priority). */
+  /** Nice increment of pool threads (default 19; 0 keeps the main thread's priority). */
   readonly niceIncrement?: number;
+  /**
+   * Linux: pool threads run under SCHED_IDLE (default true; see priority.ts), so a scrape
+   * takes a core from a CPU-bound collector at once. false leaves them at their nice value.
+   */
+  readonly schedIdle?: boolean;
   /** At most one failure line per collector per this many ms (default 60 s). */
   readonly logIntervalMs?: number;
   /**
@@ -108,7 +113,9 @@ export interface CollectorRuntime {
  * Pool threads' nice increment. +19 (the lowest priority) rather than a mild +5: on a 2-core host
  * with the pool saturated, +5 still let collector threads keep the main thread in the run queue
  * (bench/runtime-faults.ts: loaded/unloaded scrape p99 1.31× at +5, 1.18× at +19; fault p99
- * 10.1 → 4.6 ms). Collectors are the exporter's background work: scrapes come first.
+ * 10.1 → 4.6 ms). Collectors are the exporter's background work: scrapes come first. On Linux the
+ * threads also run under SCHED_IDLE (priority.ts): nice alone still let a CPU-bound collector
+ * finish its time slice before a waking scrape got the core.
  */
 const DEFAULT_NICE = 19;
 const DEFAULT_LOG_INTERVAL_MS = 60_000;
@@ -173,7 +180,7 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Colle
     pool = new CollectorPool({
       threads,
       registry,
-      threadData: { kind: 'atomic-exporter/pool', store: registry.share(), phases, collectorState: enabled.map(() => createStateBuffer()) },
+      threadData: { kind: 'atomic-exporter/pool', store: registry.share(), phases, collectorState: enabled.map(() => createStateBuffer()), schedIdle: options.schedIdle ?? true },
       niceIncrement: options.niceIncrement ?? DEFAULT_NICE,
       onReplacement: (reason, threadId) => {
         self.recordReplacement(reason);

@@ -13,6 +13,7 @@
  *   hand-off, nothing at collector intervals (see bench/runtime-faults.ts).
  * - `niceIncrement`: pool threads run at a lower CPU priority (Linux: per thread) than the
  *   main thread, so a collector burning CPU slows other collectors before it slows a scrape.
+ *   On Linux each thread also puts itself under SCHED_IDLE when it starts (priority.ts, task.ts).
  */
 import { Piscina } from 'piscina';
 import type { Worker } from 'node:worker_threads';

@@ -18,6 +18,7 @@ import { Phase, Slot, SLOT_INTS, nowMs, pack, phaseViews } from './phase.js';
 import { applyStage, BoundMetric, Stage } from './stage.js';
 import { DynamicRun, type DynamicOutput } from './dynamic.js';
 import { DirectRun } from './direct.js';
+import { schedIdleThisThread } from './priority.js';
 
 /**
  * What every pool thread gets once, as its workerData (piscina passes it to each thread it
@@ -30,6 +31,8 @@ export interface PoolThreadData {
   readonly phases: SharedArrayBuffer;
   /** One growable buffer per collector slot, for `ctx.direct.state()` (direct.ts). */
   readonly collectorState?: readonly SharedArrayBuffer[];
+  /** Each thread puts itself under SCHED_IDLE when it starts (priority.ts). */
+  readonly schedIdle?: boolean;
 }
 
 export interface TaskRequest {
@@ -65,6 +68,9 @@ interface Loaded {
   readonly def: CollectorDefinition;
   readonly metrics: BoundMetric[];
 }
+
+// piscina imports this module when it starts a thread (replacements too): set its priority now.
+if ((workerData as PoolThreadData | undefined)?.kind === 'atomic-exporter/pool' && (workerData as PoolThreadData).schedIdle) schedIdleThisThread();
 
 const loaded = new Map<string, Promise<Loaded>>();
 let thread: { store: Store; views: ReturnType<typeof phaseViews> } | undefined;

@@ -1,0 +1,103 @@
+/**
+ * Pool threads' CPU priority (src/runtime/priority.ts): each pool thread puts itself under
+ * SCHED_IDLE on Linux (when util-linux's chrt is there), replacements too; the main thread keeps
+ * its policy; `schedIdle: false` leaves the threads at their nice value.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { createRuntime, discoverCollectors, type DiscoveredCollector } from '../../src/runtime/index.js';
+import { makeTempDir, type TempDir } from '../support/tempdir.js';
+import { memoryLogger, sample } from './helpers.js';
+
+const SCHED_OTHER = 0;
+const SCHED_IDLE = 5;
+const linux = process.platform === 'linux';
+const hasChrt = linux && spawnSync('chrt', ['--help'], { stdio: 'ignore' }).status === 0;
+
+/** Reports the policy and nice value of the thread that runs it; ends its thread if `exitFile` exists. */
+const probe = (exitFile: string) => `import { existsSync, readFileSync, readlinkSync, unlinkSync } from 'node:fs';
+export default {
+  name: 'probe',
+  metrics: {
+    policy: { type: 'gauge', name: 'probe_thread_policy', help: 'sched policy of the thread.' },
+    nice: { type: 'gauge', name: 'probe_thread_nice', help: 'nice of the thread.' },
+    tid: { type: 'gauge', name: 'probe_thread_tid', help: 'tid of the thread.' },
+  },
+  collect({ metrics }) {
+    if (existsSync(${JSON.stringify(exitFile)})) { unlinkSync(${JSON.stringify(exitFile)}); process.exit(1); }
+    const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
+    const sched = readFileSync('/proc/thread-self/sched', 'utf8');
+    const stat = readFileSync('/proc/thread-self/stat', 'utf8');
+    metrics.policy.set(Number(/^policy\\s+:\\s+(\\d+)/m.exec(sched)[1]));
+    metrics.nice.set(Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]));
+    metrics.tid.set(tid);
+  },
+};
+`;
+
+function policyOf(tid: number): number {
+  return Number(/^policy\s+:\s+(\d+)/m.exec(readFileSync(`/proc/${process.pid}/task/${tid}/sched`, 'utf8'))![1]);
+}
+
+describe('pool thread priority', { skip: !linux ? 'Linux only' : false }, () => {
+  let tmp: TempDir;
+  let collectors: DiscoveredCollector[];
+  let exitFile: string;
+
+  before(async () => {
+    tmp = await makeTempDir('runtime-priority');
+    exitFile = path.join(tmp.path, 'exit-now');
+    writeFileSync(path.join(tmp.path, 'probe.mjs'), probe(exitFile));
+    collectors = await discoverCollectors({ dirs: [tmp.path], builtin: false });
+  });
+  after(async () => {
+    await tmp.remove();
+  });
+
+  async function probeOnce(options: { schedIdle?: boolean; niceIncrement?: number }): Promise<{ policy: number; nice: number; tid: number }> {
+    const rt = await createRuntime({ collectors, threads: 1, logger: memoryLogger().logger, ...options });
+    try {
+      const [r] = await rt.collectOnce();
+      assert.equal(r!.outcome, 'ok', r!.message);
+      const text = await rt.registry.metrics();
+      return { policy: sample(text, 'probe_thread_policy')!, nice: sample(text, 'probe_thread_nice')!, tid: sample(text, 'probe_thread_tid')! };
+    } finally {
+      await rt.stop();
+    }
+  }
+
+  it('runs collectors under SCHED_IDLE by default, at nice +19, and leaves the main thread alone', { skip: !hasChrt ? 'no chrt' : false }, async () => {
+    const p = await probeOnce({});
+    assert.equal(p.policy, SCHED_IDLE);
+    assert.equal(p.nice, 19);
+    assert.notEqual(p.tid, process.pid);
+    assert.equal(policyOf(process.pid), SCHED_OTHER);
+  });
+
+  it('keeps the normal policy with schedIdle: false (nice still applies)', async () => {
+    const p = await probeOnce({ schedIdle: false });
+    assert.equal(p.policy, SCHED_OTHER);
+    assert.equal(p.nice, 19);
+  });
+
+  it('applies to a thread that replaces a dead one', { skip: !hasChrt ? 'no chrt' : false }, async () => {
+    const rt = await createRuntime({ collectors, threads: 1, logger: memoryLogger().logger });
+    try {
+      await rt.collectOnce();
+      const first = sample(await rt.registry.metrics(), 'probe_thread_tid');
+      writeFileSync(exitFile, '');
+      const [crashed] = await rt.collectOnce();
+      assert.equal(crashed!.outcome, 'crash');
+      const [r] = await rt.collectOnce();
+      assert.equal(r!.outcome, 'ok', r!.message);
+      const text = await rt.registry.metrics();
+      assert.notEqual(sample(text, 'probe_thread_tid'), first);
+      assert.equal(sample(text, 'probe_thread_policy'), SCHED_IDLE);
+    } finally {
+      await rt.stop();
+    }
+  });
+});
