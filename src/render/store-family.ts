@@ -20,7 +20,7 @@ import type { Store } from '../store/store.js';
 import { BINS, quantilesAt } from '../store/sketch.js';
 import { effectiveAgeBuckets, summarySlot } from '../store/snapshot.js';
 import type { PlannedStoreFamily } from './plan.js';
-import { copyBytes, viewOf, writeValue, type ByteSink } from './sink.js';
+import { copyBytes, copyWords, viewOf, wordBytes, writeValue, type ByteSink, type WordBytes } from './sink.js';
 import type { Slicer } from './slicer.js';
 import type { RowView } from './view.js';
 
@@ -69,7 +69,7 @@ export async function writeStoreFamily(sink: ByteSink, p: PlannedStoreFamily, vi
 
   if (def.type === 'counter' || def.type === 'gauge' || def.type === 'untyped') {
     const open = Buffer.concat([Buffer.from(names.value + '{'), prefix]);
-    const line: ScalarLine = { open, bare: Buffer.from(names.value + ' '), sep: prefix.length > 0, labels, room: open.length + labels.overhead + 30 };
+    const line: ScalarLine = { open: wordBytes(open), bare: Buffer.from(names.value + ' '), sep: prefix.length > 0, labels, room: open.length + labels.overhead + 30 };
     for (let i = from; i < to; i += CHECK_EVERY) {
       if (i > from && (slicer.due() || sink.pending !== undefined)) {
         await sink.settle();
@@ -88,11 +88,12 @@ export async function writeStoreFamily(sink: ByteSink, p: PlannedStoreFamily, vi
   const bounds = def.buckets ?? [];
   const quantiles = def.percentiles ?? [];
   const tails = (isHistogram ? [...bounds.map((b) => 'le="' + formatBound(b) + '"} '), 'le="+Inf"} '] : quantiles.map((q) => 'quantile="' + formatBound(q) + '"} ')).map((t) =>
-    Buffer.from(t),
+    wordBytes(t),
   );
-  const lineOpen = Buffer.from((isHistogram ? names.base + '_bucket' : names.value) + '{');
-  const sumName = Buffer.from(names.base + '_sum');
-  const countName = Buffer.from(names.base + '_count');
+  const lineOpen = wordBytes((isHistogram ? names.base + '_bucket' : names.value) + '{');
+  const sumName = wordBytes(names.base + '_sum');
+  const countName = wordBytes(names.base + '_count');
+  const prefixWords = wordBytes(prefix);
   const tailMax = tails.reduce((m, t) => Math.max(m, t.length), 0);
   const width = tails.length;
   const qValues = new Float64Array(Math.max(1, quantiles.length));
@@ -102,7 +103,8 @@ export async function writeStoreFamily(sink: ByteSink, p: PlannedStoreFamily, vi
   let lt = Buffer.allocUnsafeSlow(256);
   let ltView = viewOf(lt);
   let arenaView = viewOf(arena);
-  const values = new Float64Array(width);
+  // values[0 .. width) are the lines' values, then the sum and the count.
+  const values = new Float64Array(width + 2);
   for (let i = from; i < to; i++) {
     if ((i - from) % CHECK_EVERY === CHECK_EVERY - 1 && (slicer.due() || sink.pending !== undefined)) {
       await sink.settle();
@@ -119,65 +121,58 @@ export async function writeStoreFamily(sink: ByteSink, p: PlannedStoreFamily, vi
     const off = rows[r + Row.KeyOffset]!;
     const len = rows[r + Row.KeyLength]!;
     const cell = rows[r + Row.Cell]!;
-    // The series' label text: the family prefix, then its own.
-    if (lt.length < prefix.length + labels.overhead + len) {
-      lt = Buffer.allocUnsafeSlow(2 * (prefix.length + labels.overhead + len));
+    // The series' label text: the family prefix, then its own (with room for word copies).
+    if (lt.length < prefix.length + labels.overhead + len + 4) {
+      lt = Buffer.allocUnsafeSlow(2 * (prefix.length + labels.overhead + len + 4));
       ltView = viewOf(lt);
     }
-    let ltLen = copyBytes(lt, 0, prefix, 0, prefix.length);
+    let ltLen = copyWords(ltView, 0, prefixWords.view, 0, prefixWords.length);
     ltLen = writeKeyText(lt, ltView, ltLen, arena, arenaView, off, len, labels, ltLen > 0);
     const common = store.common;
-    const read = (c: number): number => {
-      let v = common[c]!;
-      for (let k = 0; k < shards.length; k++) v += shards[k]![c]!;
-      return v;
-    };
-    const sum = read(cell);
-    let count: number;
     if (isHistogram) {
       // Cumulative from the per-bucket cells; the count is the last cumulative value, so
       // `+Inf == _count` and the buckets never decrease within a line set.
       let acc = 0;
       for (let b = 0; b < width; b++) {
-        acc += read(cell + 1 + b);
+        acc += readCell(common, shards, cell + 1 + b);
         values[b] = acc;
       }
-      count = acc;
+      values[width + 1] = acc;
     } else {
-      count = read(cell + 1);
+      values[width + 1] = readCell(common, shards, cell + 1);
       if (quantiles.length > 0) {
         quantilesAt(store.sketch, store.rowSketch(row), ageBuckets, slot, quantiles, qValues, 0, merged);
         for (let q = 0; q < width; q++) values[q] = qValues[q]!;
       }
     }
+    values[width] = readCell(common, shards, cell);
     const lineMax = Math.max(lineOpen.length + tailMax, sumName.length + 1, countName.length + 1) + ltLen + 30;
     sink.room(lineMax * (width + 2));
     const out = sink.cur;
+    const outView = sink.curView;
     const start = sink.pos;
     let pos = start;
     for (let b = 0; b < width; b++) {
-      pos = copyBytes(out, pos, lineOpen, 0, lineOpen.length);
+      pos = copyWords(outView, pos, lineOpen.view, 0, lineOpen.length);
       if (ltLen > 0) {
-        pos = copyBytes(out, pos, lt, 0, ltLen);
+        pos = copyWords(outView, pos, ltView, 0, ltLen);
         out[pos++] = 44;
       }
       const tail = tails[b]!;
-      pos = copyBytes(out, pos, tail, 0, tail.length);
+      pos = copyWords(outView, pos, tail.view, 0, tail.length);
       pos = writeValue(out, pos, values[b]!);
       out[pos++] = 10;
     }
-    for (const [name, v] of [
-      [sumName, sum],
-      [countName, count],
-    ] as const) {
-      pos = copyBytes(out, pos, name, 0, name.length);
+    for (let k = 0; k < 2; k++) {
+      const name = k === 0 ? sumName : countName;
+      pos = copyWords(outView, pos, name.view, 0, name.length);
       if (ltLen > 0) {
         out[pos++] = 123;
-        pos = copyBytes(out, pos, lt, 0, ltLen);
+        pos = copyWords(outView, pos, ltView, 0, ltLen);
         out[pos++] = 125;
       }
       out[pos++] = 32;
-      pos = writeValue(out, pos, v);
+      pos = writeValue(out, pos, values[width + k]!);
       out[pos++] = 10;
     }
     if (Atomics.load(rows, r + Row.Gen) === gen) sink.pos = pos;
@@ -185,10 +180,17 @@ export async function writeStoreFamily(sink: ByteSink, p: PlannedStoreFamily, vi
   }
 }
 
+/** A cell's value: the common area plus every shard. */
+function readCell(common: Float64Array, shards: readonly Float64Array[], c: number): number {
+  let v = common[c]!;
+  for (let k = 0; k < shards.length; k++) v += shards[k]![c]!;
+  return v;
+}
+
 /** What every line of a counter, gauge or untyped family shares. */
 interface ScalarLine {
   /** `name{` and the family's label prefix. */
-  readonly open: Buffer;
+  readonly open: WordBytes;
   /** `name ` (a series without labels). */
   readonly bare: Buffer;
   /** Whether `open` ends with labels (the series' own then follow a comma). */
@@ -220,9 +222,10 @@ function writeScalars(sink: ByteSink, store: Store, view: RowView, from: number,
     sink.room(line.room + len);
     const out = sink.cur;
     const start = sink.pos;
-    let pos = copyBytes(out, start, open, 0, open.length);
+    const outView = sink.curView;
+    let pos = copyWords(outView, start, open.view, 0, open.length);
     const labelsAt = pos;
-    pos = writeKeyText(out, sink.curView, pos, arena, arenaView, off, len, labels, sep);
+    pos = writeKeyText(out, outView, pos, arena, arenaView, off, len, labels, sep);
     if (pos === labelsAt && !sep) pos = copyBytes(out, start, bare, 0, bare.length);
     else {
       out[pos++] = 125;
