@@ -10,7 +10,8 @@ import { describe, it, mock } from 'node:test';
 import { Registry } from '../../src/registry.js';
 import { renderText } from '../../src/exposition/text.js';
 import { createStateBuffer, DirectRun } from '../../src/runtime/direct.js';
-import { Meta } from '../../src/store/layout.js';
+import { Meta, ROW_FIELDS, Row } from '../../src/store/layout.js';
+import { KEY_RAW } from '../../src/store/label-key.js';
 import { seriesCountAt, syntheticConfig, targetAt, type SyntheticConfig } from '../../src/synthetic/config.js';
 import { runGenerator, type GeneratorReport } from '../../src/synthetic/generator.js';
 
@@ -55,6 +56,25 @@ function seriesOf(lines: string[], kind: string): string[] {
 }
 
 describe('synthetic: series', () => {
+  it('series are stored as label values only (the declared labels match the label text, 12 labels sort as text)', () => {
+    const t = target({ gaugeMetricCount: 2, seriesCount: 5, labelCount: 12, labelnameLength: 2 });
+    t.at(0);
+    const store = t.registry.store;
+    const arena = store.arenaBuffer();
+    const { start, order } = store.rowsByFamily();
+    let checked = 0;
+    for (let f = 0; f < store.familyCount(); f++) {
+      if (!store.family(f).name.startsWith('synthetic_')) continue;
+      for (let i = start[f]!; i < start[f + 1]!; i++) {
+        const r = order[i]! * ROW_FIELDS;
+        assert.notEqual(arena[store.rows[r + Row.KeyOffset]!], KEY_RAW, `row ${order[i]} of ${store.family(f).name} is stored raw`);
+        checked++;
+      }
+    }
+    assert.equal(checked, 10);
+    assert.ok(t.lines().some((l) => /label_key_kk_1="label_val_vv_1",label_key_kk_10="label_val_vv_10",label_key_kk_11="label_val_vv_11",label_key_kk_2="/.test(l)), 'sorted as text');
+  });
+
   it('serves exactly metric-count × series-count gauges, with avalanche\'s names and labels', () => {
     const t = target({ gaugeMetricCount: 3, seriesCount: 7, labelCount: 2, metricnameLength: 5, labelnameLength: 5 });
     t.at(0);
