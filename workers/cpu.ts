@@ -13,13 +13,15 @@
  *   systeminformation).
  *
  * As node_exporter does, a per-CPU time never goes backwards: a smaller reading keeps the last
- * value, and idle dropping by 3 s or more (a hot-plugged CPU) resets that CPU's history. The
- * history is per worker thread.
+ * value, and idle dropping by 3 s or more (a hot-plugged CPU) resets that CPU's history
+ * (src/host/cpu-monotonic.ts). The last values are the collector's shared state
+ * (`ctx.direct.state()`): every pool thread sees the same, and a thread that dies loses nothing,
+ * so a run on another thread cannot turn a step back into a counter reset (issue #3).
  */
 import { readdirSync } from 'node:fs';
-import { defineCollector } from '../src/collector/define.js';
+import { defineCollector, type DirectStore } from '../src/collector/define.js';
 import { parseCpuList } from '../src/host/cpu-list.js';
-import { mergeCpuTimes } from '../src/host/cpu-monotonic.js';
+import { cpuStateLength, mergeCpuState } from '../src/host/cpu-monotonic.js';
 import { parseCpuinfo } from '../src/host/cpuinfo.js';
 import { boolOption, stringOption } from '../src/host/options.js';
 import { procFile, sysFile } from '../src/host/paths.js';
@@ -46,9 +48,23 @@ const MODES = [
   ['steal', 'steal'],
 ] as const satisfies readonly (readonly [string, keyof CpuTimes])[];
 
-/** Per-thread state: the monotonic CPU times, and the isolated list read once per sysfs. */
-const history = new Map<string, Map<number, CpuTimes>>();
+/** The isolated CPU list, read once per sysfs and thread (a gauge of a boot-time setting). */
 const isolatedBySysfs = new Map<string, number[] | undefined>();
+
+/** The guard's state without the runtime (stand-ins for it in tests give no `direct`): this thread's, per procfs. */
+const localState = new Map<string, Float64Array>();
+
+/** The guard's state (src/host/cpu-monotonic.ts), at least `length` slots. */
+function guardState(direct: DirectStore | undefined, procfs: string, length: number): Float64Array {
+  if (direct !== undefined) return direct.state(length);
+  let s = localState.get(procfs);
+  if (s === undefined || s.length < length) {
+    const grown = new Float64Array(length);
+    if (s !== undefined) grown.set(s);
+    localState.set(procfs, (s = grown));
+  }
+  return s;
+}
 
 function readUint(file: string): number | undefined {
   const raw = readOptional(file);
@@ -71,7 +87,7 @@ export default defineCollector({
     packageThrottles: counter('node_cpu_package_throttles_total', 'Number of times this CPU package has been throttled.', ['package']),
     isolated: gauge('node_cpu_isolated', 'Whether each core is isolated, information from /sys/devices/system/cpu/isolated.', ['cpu']),
   },
-  collect({ metrics, paths, options: opts }) {
+  collect({ metrics, paths, options: opts, direct }) {
     const flagsInclude = stringOption('cpu', options, opts, 'infoFlagsInclude');
     const bugsInclude = stringOption('cpu', options, opts, 'infoBugsInclude');
     // As in node_exporter, asking for flags or bugs turns the info metrics on.
@@ -97,11 +113,9 @@ export default defineCollector({
     }
 
     const stat = parseProcStat(readSource(procFile(paths, 'stat')));
-    let cache = history.get(paths.procfs);
-    if (!cache) history.set(paths.procfs, (cache = new Map()));
-    mergeCpuTimes(cache, stat.cpus);
+    const times = mergeCpuState(guardState(direct, paths.procfs, cpuStateLength(stat.cpus)), stat.cpus);
     const guest = boolOption('cpu', options, opts, 'guest');
-    for (const [id, t] of cache) {
+    for (const [id, t] of times) {
       const cpu = String(id);
       for (const [mode, field] of MODES) metrics.seconds.set({ cpu, mode }, t[field]);
       if (guest) {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { JUMP_BACK_SECONDS, mergeCpuTimes } from '../../src/host/cpu-monotonic.js';
+import { CPU_STATE_STRIDE, JUMP_BACK_SECONDS, cpuStateLength, mergeCpuState } from '../../src/host/cpu-monotonic.js';
 import { parseProcStat, type CpuTimes } from '../../src/host/proc-stat.js';
 import { fixtureText } from './fixtures.js';
 
@@ -37,27 +37,56 @@ describe('parseProcStat', () => {
   });
 });
 
-describe('mergeCpuTimes (node_exporter jump-back rules)', () => {
+describe('mergeCpuState (node_exporter jump-back rules, state in a Float64Array)', () => {
   const t = (over: Partial<CpuTimes>): CpuTimes => ({ user: 10, nice: 0, system: 5, idle: 100, iowait: 1, irq: 0, softirq: 0, steal: 0, guest: 0, guestNice: 0, ...over });
+  const reading = (...cpus: [number, CpuTimes][]) => new Map(cpus);
+  /** A state holding `cpus` after one reading. */
+  const seeded = (...cpus: [number, CpuTimes][]) => {
+    const state = new Float64Array(cpuStateLength(reading(...cpus)));
+    mergeCpuState(state, reading(...cpus));
+    return state;
+  };
+
+  it('takes the first reading as is, and sizes the state by the highest CPU number', () => {
+    assert.equal(cpuStateLength(reading([0, t({})], [3, t({})])), 4 * CPU_STATE_STRIDE);
+    const state = new Float64Array(4 * CPU_STATE_STRIDE);
+    const out = mergeCpuState(state, reading([3, t({ user: 7 })], [0, t({})]));
+    assert.deepEqual([...out.keys()], [0, 3], 'CPUs never seen (1, 2) are not reported');
+    assert.deepEqual(out.get(3), t({ user: 7 }));
+  });
 
   it('keeps the previous value when a time goes backwards a little', () => {
-    const cache = new Map([[0, t({})]]);
-    mergeCpuTimes(cache, new Map([[0, t({ user: 11, iowait: 0.5, idle: 99.9 })]]));
-    assert.equal(cache.get(0)?.user, 11);
-    assert.equal(cache.get(0)?.iowait, 1);
-    assert.equal(cache.get(0)?.idle, 100);
+    const state = seeded([0, t({})]);
+    const out = mergeCpuState(state, reading([0, t({ user: 11, iowait: 0.5, idle: 99.9 })]));
+    assert.equal(out.get(0)?.user, 11);
+    assert.equal(out.get(0)?.iowait, 1);
+    assert.equal(out.get(0)?.idle, 100);
+  });
+
+  it('keeps it in the state: a copy of the memory (another thread) gives the same answer', () => {
+    const state = seeded([0, t({ iowait: 4 })]);
+    const elsewhere = Float64Array.from(state);
+    assert.equal(mergeCpuState(elsewhere, reading([0, t({ iowait: 3 })])).get(0)?.iowait, 4);
   });
 
   it(`resets a CPU whose idle drops by ${JUMP_BACK_SECONDS}s or more (hotplug)`, () => {
-    const cache = new Map([[0, t({})]]);
-    mergeCpuTimes(cache, new Map([[0, t({ user: 1, idle: 2 })]]));
-    assert.equal(cache.get(0)?.user, 1);
-    assert.equal(cache.get(0)?.idle, 2);
+    const state = seeded([0, t({})]);
+    const out = mergeCpuState(state, reading([0, t({ user: 1, idle: 2 })]));
+    assert.equal(out.get(0)?.user, 1);
+    assert.equal(out.get(0)?.idle, 2);
   });
 
-  it('keeps CPUs that went offline', () => {
-    const cache = new Map([[0, t({})], [1, t({})]]);
-    mergeCpuTimes(cache, new Map([[0, t({ user: 12 })]]));
-    assert.deepEqual([...cache.keys()], [0, 1]);
+  it('keeps CPUs that went offline; a CPU that appears needs a larger state', () => {
+    const state = seeded([0, t({})], [1, t({})]);
+    assert.deepEqual([...mergeCpuState(state, reading([0, t({ user: 12 })])).keys()], [0, 1]);
+    assert.throws(() => mergeCpuState(state, reading([2, t({})])), /22 slots, 33 needed/);
+    const grown = new Float64Array(3 * CPU_STATE_STRIDE);
+    grown.set(state);
+    assert.deepEqual([...mergeCpuState(grown, reading([2, t({})])).keys()], [0, 1, 2]);
+  });
+
+  it('refuses a CPU number out of range, quoting it', () => {
+    assert.throws(() => cpuStateLength(reading([-1, t({})])), /CPU number -1 is out of range/);
+    assert.throws(() => cpuStateLength(reading([1e9, t({})])), /CPU number 1000000000 is out of range/);
   });
 });
