@@ -197,9 +197,11 @@ export function keyText(arena: Buffer, off: number, len: number, labels: KeyLabe
     let n = arena[i++]!;
     if (n === KEY_ABSENT) continue;
     if (n === LONG) {
-      n = arena.readUInt32LE(i);
+      n = i + 4 <= end ? arena.readUInt32LE(i) : 0;
       i += 4;
     }
+    // A torn key (a row reused while read: the caller drops what it gives) stays within the key.
+    if (n > end - i) n = Math.max(0, end - i);
     out += (out === '' ? '' : ',') + names[j] + '="' + textOf(arena, i, i + n, latin1) + '"';
     i += n;
   }
