@@ -18,6 +18,17 @@ import type { UwsApp, UwsListenSocket, UwsModule, UwsRequest, UwsResponse } from
 /** Bind with SO_REUSEPORT off: a second exporter on the same port must fail, not share it. */
 const LIBUS_LISTEN_EXCLUSIVE_PORT = 1;
 
+/**
+ * Largest piece of a chunked body written in one `res.write()`. uWS (this build, v20.30) corks
+ * into a 16 KiB buffer; a write that does not fit makes it flush the cork buffer (our status,
+ * headers and the chunk's size line) and, when that flush meets backpressure, it returns without
+ * writing or keeping the data: the size line announced bytes that never follow, and the client
+ * fails with "Expected LF after chunk data" (about 1 in 500 streamed scrapes with three slow
+ * readers; see uNetworking/uWebSockets.js#1249). A piece that fits the cork buffer with its size
+ * line and the response head is copied into it and kept whole under backpressure.
+ */
+const CORK_SAFE_BYTES = 15 * 1024;
+
 const statusLines = new Map<number, string>();
 function statusLine(status: number): string {
   let line = statusLines.get(status);
@@ -114,20 +125,24 @@ class UwsExchange implements Exchange {
           // own buffer, and a writable event may never come once the kernel took everything; the
           // next write() flushes that buffer first. A client slower than the poll lets uWS
           // buffer at most a chunk per poll, and the render waits on the slowest reader.)
-          let ok = true;
-          res.cork(() => {
-            head();
-            ok = res.write(chunk);
-          });
-          if (!ok) {
-            await new Promise<void>((resolve) => {
-              const timer = setTimeout(resolve, 10);
-              res.onWritable(() => {
-                clearTimeout(timer);
-                resolve();
-                return true;
-              });
+          // In slices that fit uWS's cork buffer: see CORK_SAFE_BYTES.
+          for (let at = 0; at < chunk.length && !this.aborted; at += CORK_SAFE_BYTES) {
+            const slice = chunk.subarray(at, Math.min(chunk.length, at + CORK_SAFE_BYTES));
+            let ok = true;
+            res.cork(() => {
+              head();
+              ok = res.write(slice);
             });
+            if (!ok) {
+              await new Promise<void>((resolve) => {
+                const timer = setTimeout(resolve, 10);
+                res.onWritable(() => {
+                  clearTimeout(timer);
+                  resolve();
+                  return true;
+                });
+              });
+            }
           }
         }
       } catch {
