@@ -66,6 +66,7 @@ export async function writeStoreFamily(sink: ByteSink, p: PlannedStoreFamily, vi
   const order = view.order;
   let shards = store.renderShards();
   let arena = store.arenaBuffer();
+  let arenaView = viewOf(arena);
 
   if (def.type === 'counter' || def.type === 'gauge' || def.type === 'untyped') {
     const open = Buffer.concat([Buffer.from(names.value + '{'), prefix]);
@@ -76,8 +77,9 @@ export async function writeStoreFamily(sink: ByteSink, p: PlannedStoreFamily, vi
         await slicer.yieldNow();
         shards = store.renderShards();
         arena = store.arenaBuffer();
+        arenaView = viewOf(arena);
       }
-      writeScalars(sink, store, view, i, Math.min(to, i + CHECK_EVERY), line, shards, arena);
+      writeScalars(sink, store, view, i, Math.min(to, i + CHECK_EVERY), line, shards, arena, arenaView);
     }
     return;
   }
@@ -102,7 +104,6 @@ export async function writeStoreFamily(sink: ByteSink, p: PlannedStoreFamily, vi
   const slot = summarySlot(def, store.createdAtMs, nowMs);
   let lt = Buffer.allocUnsafeSlow(256);
   let ltView = viewOf(lt);
-  let arenaView = viewOf(arena);
   // values[0 .. width) are the lines' values, then the sum and the count.
   const values = new Float64Array(width + 2);
   for (let i = from; i < to; i++) {
@@ -205,9 +206,8 @@ interface ScalarLine {
  * loop, apart from the async caller that yields between runs: V8 optimises it as a plain loop
  * (inside the async function the same loop was slower, measured).
  */
-function writeScalars(sink: ByteSink, store: Store, view: RowView, from: number, to: number, line: ScalarLine, shards: readonly Float64Array[], arena: Buffer): void {
+function writeScalars(sink: ByteSink, store: Store, view: RowView, from: number, to: number, line: ScalarLine, shards: readonly Float64Array[], arena: Buffer, arenaView: DataView): void {
   const { order, gens } = view;
-  const arenaView = viewOf(arena);
   const { open, bare, sep, labels } = line;
   const rows = store.rows;
   const common = store.common;
@@ -231,9 +231,7 @@ function writeScalars(sink: ByteSink, store: Store, view: RowView, from: number,
       out[pos++] = 125;
       out[pos++] = 32;
     }
-    let v = common[cell]!;
-    for (let k = 0; k < shards.length; k++) v += shards[k]![cell]!;
-    pos = writeValue(out, pos, v);
+    pos = writeValue(out, pos, readCell(common, shards, cell));
     out[pos++] = 10;
     // Removed or reused while being copied: leave it out.
     if (Atomics.load(rows, r + Row.Gen) === gen) sink.pos = pos;
