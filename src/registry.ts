@@ -4,6 +4,7 @@ import type { FamilySnapshot } from './exposition/snapshot.js';
 import { TEXT_CONTENT_TYPE, renderText } from './exposition/text.js';
 import type { LabelValues } from './metrics/labels.js';
 import { setDefaultHost, type MetricHost, type MetricObjectWithValues, type RegistrableMetric } from './metrics/metric.js';
+import { familyJson } from './metrics/json.js';
 import { checkLabelNames } from './metrics/validate.js';
 import type { PlannedFamily } from './render/plan.js';
 import { renderToString } from './render/to-string.js';
@@ -364,14 +365,25 @@ export class Registry implements MetricHost {
 
   async getSingleMetricAsString(name: string): Promise<string> {
     const m = this.getSingleMetric(name);
-    if (!m) throw new Error(`No metric named "${name}" in this registry`);
-    await m.runCollect();
-    return this.render([this.#snapshot(viewOf(m.store), m.familyId, m.store.family(m.familyId))]);
+    if (m) {
+      await m.runCollect();
+      return this.render([this.#snapshot(viewOf(m.store), m.familyId, m.store.family(m.familyId))]);
+    }
+    // A family no Metric object of this thread holds (declared in a worker, emitted by a
+    // collector) is still part of metrics(), so it is found here too.
+    const family = (await this.snapshots()).find((f) => f.name === name);
+    if (!family) throw new Error(`No metric named "${name}" in this registry`);
+    return this.render([family]);
   }
 
   /** prom-client's `getMetricsAsJSON`: every metric's `get()`, with the default labels added. */
   async getMetricsAsJSON(): Promise<MetricObjectWithValues<string>[]> {
     const items = await Promise.all([...this.#allMetrics()].map((m) => m.get()));
+    // Then the families metrics() renders that no Metric object of this thread holds (declared
+    // in a worker, emitted by a collector, the dropped-series counter), in metrics()' order.
+    // Their snapshots carry this registry's default labels already.
+    const held = new Set(items.map((i) => i.name));
+    for (const f of await this.#wholeBatches()) if (!held.has(f.name)) items.push(familyJson(f, 'sum'));
     const defaults = Object.entries(this.#defaultLabels);
     if (defaults.length === 0) return items;
     for (const item of items) {

@@ -2,7 +2,8 @@ import { DEFAULT_SERIES_LIMIT } from '../store/layout.js';
 import { snapshotFamily, viewOf } from '../store/snapshot.js';
 import { DROPPED, Store, type FamilyDefinition, type SeriesRef } from '../store/store.js';
 import type { FamilySnapshot } from '../exposition/snapshot.js';
-import { LabelCodec, parseLabelText, type LabelValues } from './labels.js';
+import { familyJson, type MetricObjectWithValues } from './json.js';
+import { LabelCodec, type LabelValues } from './labels.js';
 import { checkConstLabels, checkHelp, checkLabelNames, checkMetricName, checkPositiveInteger } from './validate.js';
 
 /** What a Registry needs of a metric; implemented by every metric type. */
@@ -37,19 +38,7 @@ export interface MetricConfiguration<T extends string> {
   aggregator?: string;
 }
 
-/** prom-client's `get()` result. */
-export interface MetricValue<T extends string> {
-  value: number;
-  labels: Partial<Record<T | 'le' | 'quantile', string | number>>;
-  metricName?: string;
-}
-export interface MetricObjectWithValues<T extends string> {
-  name: string;
-  help: string;
-  type: string;
-  values: MetricValue<T>[];
-  aggregator: string;
-}
+export type { MetricObjectWithValues, MetricValue } from './json.js';
 
 /**
  * Entries per generation of a metric's per-thread series cache: up to twice this many hot
@@ -207,28 +196,6 @@ export abstract class Metric<T extends string = string> implements RegistrableMe
   /** prom-client's `get()`: the current values as objects. */
   async get(): Promise<MetricObjectWithValues<T>> {
     await this.runCollect();
-    const s = this.snapshot();
-    const values: MetricValue<T>[] = [];
-    const labelsOf = (i: number) => parseLabelText(s.labelTexts[i]!) as MetricValue<T>['labels'];
-    for (let i = 0; i < s.labelTexts.length; i++) {
-      if (s.values) values.push({ value: s.values[i]!, labels: labelsOf(i) });
-      if (s.buckets && s.bounds) {
-        const width = s.bounds.length + 1;
-        for (let b = 0; b < width; b++) {
-          const le = b < s.bounds.length ? s.bounds[b]! : '+Inf';
-          values.push({ value: s.buckets[i * width + b]!, labels: { ...labelsOf(i), le }, metricName: `${this.name}_bucket` });
-        }
-      }
-      if (s.quantiles && s.quantileValues) {
-        for (let q = 0; q < s.quantiles.length; q++) {
-          values.push({ value: s.quantileValues[i * s.quantiles.length + q]!, labels: { ...labelsOf(i), quantile: s.quantiles[q]! } });
-        }
-      }
-      if (s.sums && s.counts) {
-        values.push({ value: s.sums[i]!, labels: labelsOf(i), metricName: `${this.name}_sum` });
-        values.push({ value: s.counts[i]!, labels: labelsOf(i), metricName: `${this.name}_count` });
-      }
-    }
-    return { name: this.name, help: this.help, type: this.definition.type, values, aggregator: this.#aggregator };
+    return familyJson<T>(this.snapshot(), this.#aggregator);
   }
 }

@@ -116,6 +116,24 @@ describe('metrics shared with worker threads', () => {
     assert.equal(out.get(sampleKey('thr_worker_summary_sum', {})), 990);
     assert.ok(Math.abs(out.get(sampleKey('thr_worker_summary', { quantile: '0.5' }))! - 10) <= 0.1);
     assert.equal(out.get(sampleKey('thr_worker_hist_bucket', { le: '1' })), 3);
+    // getMetricsAsJSON() and getSingleMetricAsString() know the worker-only families too, as
+    // metrics() does (prom-client users read these).
+    const json = await r.getMetricsAsJSON();
+    assert.deepEqual(new Set(json.map((m) => m.name)), new Set(parsed.type.keys()), 'getMetricsAsJSON lists every family metrics() renders');
+    const only = json.find((m) => m.name === 'thr_worker_only')!;
+    assert.equal(only.type, 'gauge');
+    assert.equal(only.help, 'declared in the worker "only"');
+    assert.deepEqual(only.values, [{ value: 3, labels: { x: 'y', origin: 'worker' } }]);
+    const hist = json.find((m) => m.name === 'thr_worker_hist')!;
+    assert.deepEqual(
+      hist.values.map((v) => [v.metricName, v.labels.le, v.value]),
+      [['thr_worker_hist_bucket', 1, 3], ['thr_worker_hist_bucket', '+Inf', 3], ['thr_worker_hist_sum', undefined, 1.5], ['thr_worker_hist_count', undefined, 3]],
+    );
+    const single = await r.getSingleMetricAsString('thr_worker_summary');
+    assert.match(single, /^# HELP thr_worker_summary worker summary\n# TYPE thr_worker_summary summary\n/);
+    assert.match(single, /^thr_worker_summary_count 99$/m);
+    assert.doesNotMatch(single, /thr_requests_total/);
+    await assert.rejects(r.getSingleMetricAsString('thr_nope'), /"thr_nope"/);
     // The main thread can keep writing to a series the worker created.
     requests.inc({ path: '/worker' });
     level.inc({ tank: 'w' }, 2);
