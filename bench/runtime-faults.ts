@@ -11,7 +11,10 @@
  *    registry (10,000 series): the burners are scheduled throughout and a gate file decides
  *    whether they burn; idle and loaded blocks alternate after a discarded warm-up, in fresh
  *    runtimes per trial, samples pooled. Target: ratio ≤ 1.2. Each scrape wakes from a precise
- *    futex timeout at its due time, so a wait for a core is counted in full.
+ *    futex timeout at its due time, so a wait for a core is counted in full. Measured with the
+ *    runtime's default CPU affinity (`--collectors.cpus=auto`: the main thread alone on the first
+ *    CPU, pool and helper threads on the rest) and, for comparison, once more in the CLI's mode with `--collectors.cpus=all`
+ *    (priorities only, what the runtime did before).
  * 3. overhead: one run of a collector that does nothing, back to back: what scheduling and the
  *    hand-off cost. Target: < 0.2 ms.
  * 4. main thread: 20 collectors at 1 s intervals; main-thread busy time per second.
@@ -49,11 +52,13 @@ interface Suite {
   faults: FaultResult;
   faultsNoBackoff: FaultResult;
   saturation: SaturationResult;
+  /** The same with `--collectors.cpus=all` (the CLI's mode only). */
+  saturationAllCpus?: SaturationResult;
   overhead?: OverheadResult;
   main?: MainThreadResult;
 }
 
-const progress = new Progress('runtime', 14);
+const progress = new Progress('runtime', 15);
 progress.tick(0, 'tsc (compiled copy)');
 const built = buildCompiled();
 /** Each mode, and whether it also measures the cost of a run (the GC variant does not). */
@@ -77,7 +82,10 @@ for (const [mode, run, costs] of modes) {
   progress.tick(1, `${mode}: saturation (${SAT_TRIALS} × 2 × ${SAT_BLOCKS} × ${SAT_BLOCK_MS} ms)`);
   const saturation = await run<SaturationResult>('saturationScenario', { series: 10_000, trials: SAT_TRIALS, blocks: SAT_BLOCKS, blockMs: SAT_BLOCK_MS });
   if (!costs) {
-    suites.push({ mode, faults, faultsNoBackoff, saturation });
+    // The mode atomic-exporter runs in (src/cli.ts turns parallel scavenges off): before/after.
+    progress.tick(1, `${mode}: saturation, --collectors.cpus=all`);
+    const saturationAllCpus = await run<SaturationResult>('saturationScenario', { series: 10_000, trials: SAT_TRIALS, blocks: SAT_BLOCKS, blockMs: SAT_BLOCK_MS, cpus: 'all' });
+    suites.push({ mode, faults, faultsNoBackoff, saturation, saturationAllCpus });
     continue;
   }
   progress.tick(1, `${mode}: overhead`);
@@ -131,6 +139,9 @@ const latencyRows = suites.flatMap((s) => {
     sat('the same, no back-off', s.faultsNoBackoff.scrape),
     sat(`pool idle, ${s.saturation.series} series`, s.saturation.unloaded),
     sat(`pool saturated (${s.saturation.threads} burners), ${s.saturation.series} series`, s.saturation.loaded),
+    ...(s.saturationAllCpus
+      ? [sat('pool idle, --collectors.cpus=all', s.saturationAllCpus.unloaded), sat('pool saturated, --collectors.cpus=all', s.saturationAllCpus.loaded)]
+      : []),
   ];
 });
 
@@ -143,7 +154,14 @@ const tables: BenchTable[] = [
       'Latency is counted from when the scrape was due. "On-CPU" subtracts the time Linux kept the main thread waiting for a core (schedstat run-queue time): what is left is the process\'s own delay.',
       ...suites.map(
         (s) =>
-          `[${s.mode}] loaded/unloaded p99: ${fmtRatio(ratioOf(s.saturation, 'latency'))} (on-CPU ${fmtRatio(ratioOf(s.saturation, 'latencyOnCpu'))}), ${s.saturation.trials} trials × ${s.saturation.blocks} idle and ${s.saturation.blocks} loaded blocks of ${s.saturation.blockMs} ms, alternating, samples pooled; per trial: ${s.saturation.trialRatios.map(fmtRatio).join(', ')}.`,
+          `[${s.mode}] loaded/unloaded p99: ${fmtRatio(ratioOf(s.saturation, 'latency'))} (on-CPU ${fmtRatio(ratioOf(s.saturation, 'latencyOnCpu'))}), ${s.saturation.trials} trials × ${s.saturation.blocks} idle and ${s.saturation.blocks} loaded blocks of ${s.saturation.blockMs} ms, alternating, samples pooled; per trial: ${s.saturation.trialRatios.map(fmtRatio).join(', ')}; ${s.saturation.affinity ? `main thread on CPU ${s.saturation.affinity.main}, every other thread on ${s.saturation.affinity.others}` : 'no CPU affinity set'}.`,
+      ),
+      ...suites.flatMap((s) =>
+        s.saturationAllCpus
+          ? [
+              `[${s.mode}] the same with --collectors.cpus=all (no CPU affinity, priorities only): ${fmtRatio(ratioOf(s.saturationAllCpus, 'latency'))} (on-CPU ${fmtRatio(ratioOf(s.saturationAllCpus, 'latencyOnCpu'))}); per trial: ${s.saturationAllCpus.trialRatios.map(fmtRatio).join(', ')}.`,
+            ]
+          : [],
       ),
       `Load average at the start: ${machine.loadavg.join(' ')} on ${machine.cores} cores (other work was running on the machine).`,
     ],
@@ -188,7 +206,7 @@ const written = writeResult(opts.outDir, {
   targets,
   tables,
   notes: [
-    'Pool threads run at nice +19 (piscina niceIncrement) and, on Linux, under SCHED_IDLE (src/runtime/priority.ts: a waking main thread preempts them at once), so collectors yield the CPU to the main thread.',
+    'Pool threads run at nice +19 (piscina niceIncrement) and, on Linux, under SCHED_IDLE (src/runtime/priority.ts), so collectors yield the CPU to the main thread; with 2+ CPUs the main thread keeps the first CPU to itself and every other thread (pool threads, V8 and libuv helpers) runs on the rest (src/runtime/affinity.ts, --collectors.cpus=auto), so a waking scrape finds a core no collector holds.',
     'Under tsx each new pool thread compiles the runtime again: the "no back-off" rows, where a thread dies every 500 ms, show it.',
   ],
   data: { suites },

@@ -6,12 +6,15 @@
  * in a child process on plain Node.
  */
 import { fork, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const OUT = path.join(ROOT, 'node_modules', '.cache', 'atomic-exporter-bench-runtime');
+// One folder per checkout: worktrees often share one node_modules (a symlink), and two checkouts
+// compiling into the same folder would run each other's code.
+const OUT = path.join(ROOT, 'node_modules', '.cache', `atomic-exporter-bench-runtime-${createHash('sha256').update(ROOT).digest('hex').slice(0, 8)}`);
 
 /** Compiles into the cache folder; returns it, or undefined (with tsc's output) if nothing was emitted. */
 export function buildCompiled(): { dir?: string; log: string } {

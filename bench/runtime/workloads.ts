@@ -8,7 +8,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pino from 'pino';
-import { createRuntime, discoverCollectors } from '../../src/runtime/index.js';
+import { createRuntime, discoverCollectors, type CpuSetting } from '../../src/runtime/index.js';
+import { formatCpuList } from '../../src/runtime/affinity.js';
 import type { Registry } from '../../src/registry.js';
 import { sleep, stats, type Stats } from '../lib/index.js';
 
@@ -132,7 +133,7 @@ export interface FaultResult {
 }
 
 /** The four faulty fixtures (throwing, hung, exiting, burner) plus healthy collectors and a bulk one. */
-export async function faultScenario(args: { seconds: number; healthy: number; bulkSeries: number; backoff: boolean; threads?: number }): Promise<FaultResult> {
+export async function faultScenario(args: { seconds: number; healthy: number; bulkSeries: number; backoff: boolean; threads?: number; cpus?: CpuSetting }): Promise<FaultResult> {
   const files: Record<string, string> = { 'bulk.mjs': bulk('bulk', args.bulkSeries, 1000) };
   for (let i = 0; i < args.healthy; i++) files[`healthy${i}.mjs`] = healthy(`healthy${i}`, 250);
   const gen = collectorDir(files);
@@ -142,6 +143,7 @@ export async function faultScenario(args: { seconds: number; healthy: number; bu
     logger: silent,
     backoff: args.backoff,
     ...(args.threads !== undefined ? { threads: args.threads } : {}),
+    ...(args.cpus !== undefined ? { cpus: args.cpus } : {}),
   });
   try {
     rt.start();
@@ -202,6 +204,8 @@ export interface SaturationResult {
   burnerRuns: number;
   /** Burner runs that burned (gate open) vs. returned at once (gate closed). */
   burnerBurns: number;
+  /** The CPUs the runtime gave the main thread and every other thread; null: it changed none. */
+  affinity: { main: string; others: string } | null;
 }
 
 /** Samples of several scrape loops as one. */
@@ -219,7 +223,8 @@ export default {
   name: '${name}', intervalMs: ${intervalMs}, timeoutMs: ${intervalMs},
   metrics: { spins: { type: 'counter', name: '${name}_spins_total', help: 'Spins.' }, burns: { type: 'counter', name: '${name}_burns_total', help: 'Runs that burned.' } },
   collect({ metrics }) {
-    if (!existsSync(${JSON.stringify(gate)})) return;
+    // Touched either way, so the counters keep their series (a run that writes nothing drops them).
+    if (!existsSync(${JSON.stringify(gate)})) { metrics.spins.inc(0); metrics.burns.inc(0); return; }
     const until = performance.now() + ${intervalMs * share}; let n = 0; while (performance.now() < until) n++;
     metrics.spins.inc(n); metrics.burns.inc();
   },
@@ -245,6 +250,8 @@ export async function saturationScenario(args: {
   threads?: number;
   niceIncrement?: number;
   schedIdle?: boolean;
+  /** `--collectors.cpus` (default: the runtime's, `auto`). */
+  cpus?: CpuSetting;
 }): Promise<SaturationResult> {
   const threads = args.threads ?? Math.max(4, 2 * os.availableParallelism());
   const blocks = args.blocks ?? 4;
@@ -258,6 +265,7 @@ export async function saturationScenario(args: {
   const trialRatios: number[] = [];
   let burnerRuns = 0;
   let burnerBurns = 0;
+  let affinity: SaturationResult['affinity'] = null;
   const setLoad = (on: boolean) => (on ? writeFileSync(gate, '') : rmSync(gate, { force: true }));
   try {
     for (let t = 0; t < args.trials; t++) {
@@ -268,7 +276,9 @@ export async function saturationScenario(args: {
         logger: silent,
         ...(args.niceIncrement !== undefined ? { niceIncrement: args.niceIncrement } : {}),
         ...(args.schedIdle !== undefined ? { schedIdle: args.schedIdle } : {}),
+        ...(args.cpus !== undefined ? { cpus: args.cpus } : {}),
       });
+      if (rt.affinity) affinity = { main: rt.affinity.main ? formatCpuList(rt.affinity.main) : 'unchanged', others: formatCpuList(rt.affinity.others) };
       try {
         // Every collector runs once (bulk fills the registry, threads start), then the schedules.
         await rt.collectOnce();
@@ -297,7 +307,7 @@ export async function saturationScenario(args: {
       }
     }
     const strip = ({ raw: _raw, ...s }: ScrapeSamples & { raw: ScrapeRaw }): ScrapeSamples => s;
-    return { series: args.series, threads, trials: args.trials, blocks, blockMs, unloaded: strip(merge(unloaded)), loaded: strip(merge(loaded)), trialRatios, burnerRuns, burnerBurns };
+    return { series: args.series, threads, trials: args.trials, blocks, blockMs, unloaded: strip(merge(unloaded)), loaded: strip(merge(loaded)), trialRatios, burnerRuns, burnerBurns, affinity };
   } finally {
     gen.remove();
   }

@@ -9,14 +9,15 @@
  *   syntax (`250ms`, `5s`, `1m30s`).
  * - `--collector.NAME.KEY=VALUE` for each option a collector declares (KEY in kebab-case), or
  *   the option's own `flag` name.
- * - `--collectors.dir`, `--collectors.threads`, `--collectors.interval`, `--collectors.timeout`:
- *   runtime-wide settings; `--path.procfs`, `--path.sysfs`, `--path.rootfs`: where collectors
- *   read the host from (node_exporter's flags).
+ * - `--collectors.dir`, `--collectors.threads`, `--collectors.cpus`, `--collectors.interval`,
+ *   `--collectors.timeout`: runtime-wide settings; `--path.procfs`, `--path.sysfs`,
+ *   `--path.rootfs`: where collectors read the host from (node_exporter's flags).
  */
 import { availableParallelism } from 'node:os';
 import type { CollectorOption, HostPaths } from '../collector/define.js';
 import { optionValueProblem } from '../collector/options.js';
 import type { DiscoveredCollector } from './discovery.js';
+import { allowedCpus, parseCpuSetting, planAffinity, type CpuSetting } from './affinity.js';
 import { formatDuration, parseDuration } from './duration.js';
 import { CollectorRuntimeError, unknownCollector } from './errors.js';
 import { kebab } from './spec.js';
@@ -67,6 +68,13 @@ export const RUNTIME_FLAGS: readonly FlagSpec[] = [
     help: 'Disable every collector by default: only those enabled with --collector.NAME run.',
   },
   { name: 'collectors.threads', type: 'number', default: 0, help: 'Worker threads running collectors (0: 2 x CPUs, at least 4, at most one per enabled collector).' },
+  {
+    name: 'collectors.cpus',
+    type: 'string',
+    default: 'auto',
+    help:
+      'CPUs of collector threads and helper threads (Linux): auto (with 2+ CPUs, every CPU but the first, which the main thread keeps to itself for scrapes), all (no CPU affinity) or a list such as 1-3 (the main thread gets the other CPUs).',
+  },
   { name: 'collectors.interval', type: 'duration', default: formatDuration(DEFAULT_INTERVAL_MS), help: 'Interval of collectors that do not set their own.' },
   { name: 'collectors.timeout', type: 'duration', default: formatDuration(DEFAULT_TIMEOUT_MS), help: 'Timeout of collectors that do not set their own (never longer than the interval).' },
   { name: 'path.procfs', type: 'string', default: DEFAULT_PATHS.procfs, help: 'procfs mountpoint.' },
@@ -136,6 +144,8 @@ export interface ResolvedRuntimeFlags {
   readonly collectors: readonly ResolvedCollector[];
   /** 0 when not given (then `defaultThreads`). */
   readonly threads: number;
+  /** `--collectors.cpus` (affinity.ts). */
+  readonly cpus: CpuSetting;
   readonly paths: HostPaths;
   readonly dirs: readonly string[];
 }
@@ -251,7 +261,23 @@ export function resolveCollectors(collectors: readonly DiscoveredCollector[], va
   const paths: HostPaths = { procfs: get('path.procfs') as string, sysfs: get('path.sysfs') as string, rootfs: get('path.rootfs') as string };
   const threads = get('collectors.threads') as number;
   if (!Number.isInteger(threads) || threads < 0) throw invalid('collectors.threads', threads, 'a whole number of threads (0: automatic)');
-  return { collectors: out, threads, paths, dirs: get('collectors.dir') as string[] };
+  return { collectors: out, threads, cpus: resolveCpus(get('collectors.cpus') as string), paths, dirs: get('collectors.dir') as string[] };
+}
+
+/** `--collectors.cpus`: `auto`, `all` or a list of CPUs this process may use. */
+function resolveCpus(value: string): CpuSetting {
+  let setting: CpuSetting;
+  try {
+    setting = parseCpuSetting(value);
+  } catch (e) {
+    throw invalid('collectors.cpus', value, `auto, all or a CPU list such as 1-3 (${(e as Error).message})`);
+  }
+  try {
+    planAffinity(setting, allowedCpus());
+  } catch (e) {
+    throw new CollectorRuntimeError('ERR_INVALID_FLAG_VALUE', `invalid value ${JSON.stringify(value)} for --collectors.cpus: ${(e as Error).message}`);
+  }
+  return setting;
 }
 
 /**

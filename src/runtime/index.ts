@@ -12,6 +12,7 @@
 import pino, { type Logger } from 'pino';
 import type { HostPaths } from '../collector/define.js';
 import { Registry } from '../registry.js';
+import { allowedCpus, applyProcessAffinity, formatCpuList, planAffinity, releaseProcessAffinity, startLibuvThreads, type AffinityPlan, type CpuSetting } from './affinity.js';
 import { discoverCollectors, type DiscoveredCollector } from './discovery.js';
 import { CollectorRuntimeError } from './errors.js';
 import { FailureLog } from './failure-log.js';
@@ -40,6 +41,7 @@ export {
   type FlagValues,
   type ResolvedCollector,
 } from './flags.js';
+export type { AffinityPlan, CpuSetting } from './affinity.js';
 export type { RunResult } from './scheduler.js';
 export type { RunOutcome } from './self-metrics.js';
 
@@ -65,6 +67,12 @@ export interface RuntimeOptions {
    * takes a core from a CPU-bound collector at once. false leaves them at their nice value.
    */
   readonly schedIdle?: boolean;
+  /**
+   * Linux: which CPUs pool threads (and V8's and libuv's helper threads) run on; overrides
+   * `--collectors.cpus` (see affinity.ts). Default `auto`: with 2+ CPUs, all but the first,
+   * which the main thread keeps to itself, so a scrape finds a free core.
+   */
+  readonly cpus?: CpuSetting;
   /** At most one failure line per collector per this many ms (default 60 s). */
   readonly logIntervalMs?: number;
   /**
@@ -98,6 +106,8 @@ export interface CollectorRuntime {
   readonly collectors: readonly CollectorInfo[];
   /** Pool size (0 when no collector is enabled). */
   readonly threads: number;
+  /** The CPU affinity the runtime set (affinity.ts); undefined when it changed none. */
+  readonly affinity: AffinityPlan | undefined;
   /** Starts every enabled collector's schedule (first run now). Idempotent. */
   start(): void;
   /** Stops the schedules, cancels runs in flight, ends the pool. The registry keeps its values. */
@@ -176,11 +186,25 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Colle
   const dynamic = new DynamicFamilies(registry, logger);
 
   const phases = createPhaseBuffer(Math.max(1, enabled.length));
+  // Before the pool starts: its threads, started by the main thread, pin themselves at start.
+  let affinity: AffinityPlan | undefined;
+  if (threads > 0) {
+    const allowed = allowedCpus();
+    let plan: AffinityPlan | undefined;
+    try {
+      plan = planAffinity(options.cpus ?? resolved.cpus, allowed);
+    } catch (e) {
+      throw new CollectorRuntimeError('ERR_INVALID_FLAG_VALUE', `invalid CPU list for collectors: ${(e as Error).message}`);
+    }
+    if (plan) await startLibuvThreads();
+    if (plan && allowed && applyProcessAffinity(plan, allowed)) affinity = plan;
+    else if (plan) logger.debug({ cpus: formatCpuList(plan.others) }, 'could not set CPU affinity (no taskset?): collector threads keep their priority only');
+  }
   if (threads > 0) {
     pool = new CollectorPool({
       threads,
       registry,
-      threadData: { kind: 'atomic-exporter/pool', store: registry.share(), phases, collectorState: enabled.map(() => createStateBuffer()), schedIdle: options.schedIdle ?? true },
+      threadData: { kind: 'atomic-exporter/pool', store: registry.share(), phases, collectorState: enabled.map(() => createStateBuffer()), schedIdle: options.schedIdle ?? true, ...(affinity ? { cpus: affinity.others } : {}) },
       niceIncrement: options.niceIncrement ?? DEFAULT_NICE,
       onReplacement: (reason, threadId) => {
         self.recordReplacement(reason);
@@ -234,6 +258,7 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Colle
   return {
     registry,
     threads,
+    affinity,
     get collectors(): CollectorInfo[] {
       return resolved.collectors.map((c) => {
         const s = byName.get(c.name);
@@ -260,6 +285,7 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Colle
       stopped = true;
       await Promise.all(scheduled.map((s) => s.stop()));
       await pool?.close();
+      if (affinity) releaseProcessAffinity();
     },
     ready: isReady,
     whenReady() {

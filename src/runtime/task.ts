@@ -19,6 +19,7 @@ import { applyStage, BoundMetric, Stage } from './stage.js';
 import { DynamicRun, type DynamicOutput } from './dynamic.js';
 import { DirectRun } from './direct.js';
 import { schedIdleThisThread } from './priority.js';
+import { pinThisThread } from './affinity.js';
 
 /**
  * What every pool thread gets once, as its workerData (piscina passes it to each thread it
@@ -33,6 +34,8 @@ export interface PoolThreadData {
   readonly collectorState?: readonly SharedArrayBuffer[];
   /** Each thread puts itself under SCHED_IDLE when it starts (priority.ts). */
   readonly schedIdle?: boolean;
+  /** Each thread pins itself to these CPUs when it starts (affinity.ts); absent: no change. */
+  readonly cpus?: readonly number[];
 }
 
 export interface TaskRequest {
@@ -69,8 +72,13 @@ interface Loaded {
   readonly metrics: BoundMetric[];
 }
 
-// piscina imports this module when it starts a thread (replacements too): set its priority now.
-if ((workerData as PoolThreadData | undefined)?.kind === 'atomic-exporter/pool' && (workerData as PoolThreadData).schedIdle) schedIdleThisThread();
+// piscina imports this module when it starts a thread (replacements too): set its priority and
+// CPUs now.
+if ((workerData as PoolThreadData | undefined)?.kind === 'atomic-exporter/pool') {
+  const data = workerData as PoolThreadData;
+  if (data.schedIdle) schedIdleThisThread();
+  if (data.cpus && data.cpus.length > 0) pinThisThread(data.cpus);
+}
 
 const loaded = new Map<string, Promise<Loaded>>();
 let thread: { store: Store; views: ReturnType<typeof phaseViews> } | undefined;

@@ -1,0 +1,188 @@
+/**
+ * Which CPUs the exporter's threads may run on (Linux), so a scrape finds a free core.
+ *
+ * Pool threads run under SCHED_IDLE (priority.ts), yet on a host whose cores they all keep busy
+ * the main thread still waits for a core when it wakes up for a scrape: Linux's fair scheduler
+ * (EEVDF) weighs a SCHED_IDLE thread low but does not always switch to a waking normal thread at
+ * once (a sched_switch trace showed it run another SCHED_IDLE pool thread for 5 ms, until the next
+ * 250 Hz tick, with the main thread runnable on the same core), and V8's helper threads, which do
+ * the pool isolates' GC and compilation, run at normal priority beside the main thread (the same
+ * trace: 5–6 ms waits behind them). bench/runtime-faults.ts (saturation) measured the scrape p99
+ * 1.3–1.7× slower with the pool saturated than idle, all of it time spent waiting for a core.
+ *
+ * So with two or more CPUs the main thread keeps the first CPU the process may use to itself
+ * (`--collectors.cpus=auto`): it is pinned to it, and every other thread runs on the rest: pool
+ * threads pin themselves when they start (replacements too), V8's and libuv's helper threads are
+ * pinned by the main thread when the pool starts. Leaving the main thread free to run anywhere
+ * was not enough: Linux counts a CPU that runs only SCHED_IDLE threads as idle when it places a
+ * waking thread, so the main thread moved to the pool's CPUs and waited there again (behind V8's
+ * helpers, or another SCHED_IDLE thread) while the first CPU sat idle. A list
+ * (`--collectors.cpus=1-3`) gives the other threads those CPUs and the main thread the rest of
+ * the CPUs it may use (all of them if the list names every one); `all` changes nothing; with one
+ * CPU, `auto` changes nothing.
+ *
+ * The cost: collectors (and the pool isolates' GC) get one CPU fewer: on 2 cores, one core for
+ * every collector, as node_exporter's default GOMAXPROCS=1 gives its collectors. And the main
+ * thread cannot leave its CPU: another process keeping that CPU busy slows scrapes down, where
+ * the scheduler could otherwise move the main thread away (`--collectors.cpus=all` if so).
+ *
+ * Node has no call for sched_setaffinity: util-linux's `taskset` sets it, for a thread id, from a
+ * child process. Without taskset (or off Linux) nothing changes: the threads keep their priority
+ * only. When the last runtime of the process stops, every thread gets back the CPUs the main
+ * thread had before.
+ */
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync, readlinkSync, stat } from 'node:fs';
+
+/** `auto`, `all`, or the CPU numbers the pool (and helper threads) get. */
+export type CpuSetting = 'auto' | 'all' | readonly number[];
+
+/** What the runtime does: the CPUs of the main thread and of every other thread. */
+export interface AffinityPlan {
+  /** The main thread's CPUs; undefined: it keeps those it has. */
+  readonly main?: readonly number[];
+  /** Every other thread's CPUs. */
+  readonly others: readonly number[];
+}
+
+/** Parses a CPU list as taskset and /proc write it: `0-3,8,10-11`. Throws a RangeError. */
+export function parseCpuList(text: string): number[] {
+  const out = new Set<number>();
+  const t = text.trim();
+  if (t === '') throw new RangeError('empty CPU list');
+  for (const part of t.split(',')) {
+    const m = /^\s*(\d{1,5})(?:\s*-\s*(\d{1,5}))?\s*$/.exec(part);
+    if (!m) throw new RangeError(`"${part}" is not a CPU number or range`);
+    const lo = Number(m[1]);
+    const hi = m[2] === undefined ? lo : Number(m[2]);
+    if (hi < lo) throw new RangeError(`"${part}" is a range that ends before it starts`);
+    for (let c = lo; c <= hi; c++) out.add(c);
+  }
+  return [...out].sort((a, b) => a - b);
+}
+
+/** `[0, 1, 2, 5]` → `0-2,5`. */
+export function formatCpuList(cpus: readonly number[]): string {
+  const sorted = [...new Set(cpus)].sort((a, b) => a - b);
+  const parts: string[] = [];
+  for (let i = 0; i < sorted.length; ) {
+    let j = i;
+    while (j + 1 < sorted.length && sorted[j + 1] === sorted[j]! + 1) j++;
+    parts.push(i === j ? String(sorted[i]) : `${sorted[i]}-${sorted[j]}`);
+    i = j + 1;
+  }
+  return parts.join(',');
+}
+
+/** Parses the flag's value: `auto`, `all` or a CPU list. Throws a RangeError saying what is wrong. */
+export function parseCpuSetting(text: string): CpuSetting {
+  const t = text.trim().toLowerCase();
+  if (t === 'auto' || t === 'all') return t;
+  return parseCpuList(t);
+}
+
+/**
+ * The CPUs the calling thread may run on (its sched_getaffinity: taskset, cgroup cpusets), from
+ * /proc. Undefined off Linux or when /proc does not say.
+ */
+export function allowedCpus(): number[] | undefined {
+  if (process.platform !== 'linux') return undefined;
+  try {
+    const m = /^Cpus_allowed_list:\s*(\S+)\s*$/m.exec(readFileSync('/proc/thread-self/status', 'utf8'));
+    return m ? parseCpuList(m[1]!) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * What a setting means on a thread allowed `allowed`. Undefined: change nothing (`all`, one
+ * CPU, unknown CPUs). Throws a RangeError for a list naming a CPU the process may not use.
+ */
+export function planAffinity(setting: CpuSetting, allowed: readonly number[] | undefined): AffinityPlan | undefined {
+  if (setting === 'all' || allowed === undefined || allowed.length === 0) return undefined;
+  if (setting === 'auto') return allowed.length < 2 ? undefined : { main: [allowed[0]!], others: allowed.slice(1) };
+  const missing = setting.filter((c) => !allowed.includes(c));
+  if (missing.length > 0) throw new RangeError(`CPU ${formatCpuList(missing)} is not available to this process (it may use ${formatCpuList(allowed)})`);
+  const rest = allowed.filter((c) => !setting.includes(c));
+  return rest.length === 0 ? { others: [...setting] } : { main: rest, others: [...setting] };
+}
+
+/** The calling thread's id (Linux), or undefined. */
+export function thisThreadId(): number | undefined {
+  try {
+    // "<pid>/task/<tid>"
+    return Number(readlinkSync('/proc/thread-self').split('/').pop());
+  } catch {
+    return undefined;
+  }
+}
+
+/** Sets one thread's CPUs with taskset. Returns whether it did (false: no taskset, thread gone, not allowed). */
+export function setThreadCpus(tid: number, cpus: readonly number[]): boolean {
+  if (process.platform !== 'linux' || cpus.length === 0) return false;
+  try {
+    execFileSync('taskset', ['--pid', '--cpu-list', formatCpuList(cpus), String(tid)], { stdio: 'ignore', timeout: 5000 });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Pins the calling thread (a pool thread, when it starts). */
+export function pinThisThread(cpus: readonly number[]): boolean {
+  const tid = thisThreadId();
+  return tid === undefined ? false : setThreadCpus(tid, cpus);
+}
+
+function otherThreads(): number[] {
+  try {
+    return readdirSync('/proc/self/task')
+      .map(Number)
+      .filter((t) => Number.isInteger(t) && t !== process.pid);
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Starts libuv's thread pool from the main thread if no thread has yet. It starts with the first
+ * asynchronous file operation of any thread and its threads inherit that thread's CPUs, nice
+ * value and policy: started by a pool thread, they would serve the main thread's file I/O at
+ * nice +19, and after `applyProcessAffinity` had looked for threads to pin.
+ */
+export function startLibuvThreads(): Promise<void> {
+  return new Promise((resolve) => stat('/', () => resolve()));
+}
+
+let applied: { count: number; restore: readonly number[] } | undefined;
+
+/**
+ * Main thread: applies a plan to the process (the main thread → `main`, every other thread now →
+ * `others`; threads started later by the pool pin themselves). Counted: `releaseProcessAffinity`
+ * gives every thread `restore` back when every runtime that applied it has released it. Returns
+ * whether taskset worked.
+ */
+export function applyProcessAffinity(plan: AffinityPlan, restore: readonly number[]): boolean {
+  if (applied) {
+    applied.count++;
+    return true;
+  }
+  let ok = false;
+  // A thread may end between the listing and taskset (a pool thread being replaced): ignored.
+  for (const tid of otherThreads()) ok = setThreadCpus(tid, plan.others) || ok;
+  if (ok) {
+    applied = { count: 1, restore };
+    if (plan.main) setThreadCpus(process.pid, plan.main);
+  }
+  return ok;
+}
+
+/** Undoes `applyProcessAffinity` once the last runtime that applied it is done. */
+export function releaseProcessAffinity(): void {
+  if (!applied || --applied.count > 0) return;
+  const { restore } = applied;
+  applied = undefined;
+  setThreadCpus(process.pid, restore);
+  for (const tid of otherThreads()) setThreadCpus(tid, restore);
+}
