@@ -143,7 +143,7 @@ export async function faultScenario(args: { seconds: number; healthy: number; bu
     logger: silent,
     backoff: args.backoff,
     ...(args.threads !== undefined ? { threads: args.threads } : {}),
-    ...(args.cpus !== undefined ? { cpus: args.cpus } : {}),
+    cpus: args.cpus ?? 'auto',
   });
   try {
     rt.start();
@@ -250,7 +250,7 @@ export async function saturationScenario(args: {
   threads?: number;
   niceIncrement?: number;
   schedIdle?: boolean;
-  /** `--collectors.cpus` (default: the runtime's, `auto`). */
+  /** `--collectors.cpus` (default `auto`, the CLI's; the library's own default is `all`). */
   cpus?: CpuSetting;
 }): Promise<SaturationResult> {
   const threads = args.threads ?? Math.max(4, 2 * os.availableParallelism());
@@ -276,7 +276,7 @@ export async function saturationScenario(args: {
         logger: silent,
         ...(args.niceIncrement !== undefined ? { niceIncrement: args.niceIncrement } : {}),
         ...(args.schedIdle !== undefined ? { schedIdle: args.schedIdle } : {}),
-        ...(args.cpus !== undefined ? { cpus: args.cpus } : {}),
+        cpus: args.cpus ?? 'auto',
       });
       if (rt.affinity) affinity = { main: rt.affinity.main ? formatCpuList(rt.affinity.main) : 'unchanged', others: formatCpuList(rt.affinity.others) };
       try {

@@ -192,6 +192,9 @@ export async function startExporter(parsed: Parsed, logger: Logger, options: Sta
   const web = options.web !== undefined ? (options.web ?? undefined) : readWebConfigFlag(flags, logger);
   if (web) logWebConfig(web, logger);
 
+  // The exporter keeps a CPU for its main thread (--collectors.cpus=auto, the flag's default);
+  // the library's default is no affinity, so the CLI states the flag's value.
+  runtimeFlags['collectors.cpus'] ??= get<string>(flags, 'collectors.cpus');
   const runtime = await createRuntime({ collectors, flags: runtimeFlags, logger });
   const enabled = runtime.collectors.filter((c) => c.enabled).map((c) => c.name);
   logger.info({ collectors: enabled.join(','), threads: runtime.threads, cpus: availableParallelism() }, 'Enabled collectors');

@@ -69,8 +69,11 @@ export interface RuntimeOptions {
   readonly schedIdle?: boolean;
   /**
    * Linux: which CPUs pool threads (and V8's and libuv's helper threads) run on; overrides
-   * `--collectors.cpus` (see affinity.ts). Default `auto`: with 2+ CPUs, all but the first,
-   * which the main thread keeps to itself, so a scrape finds a free core.
+   * `--collectors.cpus` (see affinity.ts). `auto`: with 2+ CPUs, all but the first, which the
+   * main thread keeps to itself, so a scrape finds a free core. Default: the flag when
+   * `flags` has it, else `all` (no affinity): pinning is for a process that is an exporter (the
+   * CLI gives `auto`), not for an app embedding the runtime, whose own threads would inherit
+   * the main thread's single CPU.
    */
   readonly cpus?: CpuSetting;
   /** At most one failure line per collector per this many ms (default 60 s). */
@@ -192,7 +195,7 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Colle
     const allowed = allowedCpus();
     let plan: AffinityPlan | undefined;
     try {
-      plan = planAffinity(options.cpus ?? resolved.cpus, allowed);
+      plan = planAffinity(options.cpus ?? (options.flags?.['collectors.cpus'] !== undefined ? resolved.cpus : 'all'), allowed);
     } catch (e) {
       throw new CollectorRuntimeError('ERR_INVALID_FLAG_VALUE', `invalid CPU list for collectors: ${(e as Error).message}`);
     }

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createRuntime, discoverCollectors, resolveCollectors, type CollectorRuntime, type DiscoveredCollector } from '../../src/runtime/index.js';
 import { formatCpuList, parseCpuList, parseCpuSetting, planAffinity } from '../../src/runtime/affinity.js';
-import { runCli } from '../cli/cli-process.js';
+import { runCli, startExporter } from '../cli/cli-process.js';
 import { makeTempDir, type TempDir } from '../support/tempdir.js';
 import { memoryLogger, sample } from './helpers.js';
 
@@ -121,7 +121,7 @@ describe('runtime thread affinity', { skip: !linux ? 'Linux only' : false }, () 
   it('auto: pool threads and helper threads off the first CPU, the main thread on it alone; stop() undoes it', { skip: !hasTaskset ? 'no taskset' : cpus.length < 2 ? 'one CPU' : false }, async () => {
     const rest = formatCpuList(cpus.slice(1));
     const before = threads();
-    const rt = await createRuntime({ collectors, threads: 1, logger: memoryLogger().logger });
+    const rt = await createRuntime({ collectors, threads: 1, logger: memoryLogger().logger, flags: { 'collectors.cpus': 'auto' } });
     try {
       assert.deepEqual(rt.affinity, { main: [cpus[0]], others: cpus.slice(1) });
       const p = await probeRun(rt);
@@ -139,7 +139,7 @@ describe('runtime thread affinity', { skip: !linux ? 'Linux only' : false }, () 
   });
 
   it('applies to a thread that replaces a dead one', { skip: !hasTaskset ? 'no taskset' : cpus.length < 2 ? 'one CPU' : false }, async () => {
-    const rt = await createRuntime({ collectors, threads: 1, logger: memoryLogger().logger });
+    const rt = await createRuntime({ collectors, threads: 1, logger: memoryLogger().logger, cpus: 'auto' });
     try {
       const first = await probeRun(rt);
       writeFileSync(exitFile, '');
@@ -166,6 +166,28 @@ describe('runtime thread affinity', { skip: !linux ? 'Linux only' : false }, () 
     for (const t of threads()) assert.equal(cpusOf(t), allowed, `thread ${t} after stop`);
   });
 
+  it('a library user who sets nothing gets no affinity (the CLI states auto): the app’s threads keep their CPUs', async () => {
+    const rt = await createRuntime({ collectors, threads: 1, logger: memoryLogger().logger });
+    try {
+      assert.equal(rt.affinity, undefined);
+      assert.equal((await probeRun(rt)).cpus, allowed);
+      for (const t of threads()) assert.equal(cpusOf(t), allowed, `thread ${t}`);
+    } finally {
+      await rt.stop();
+    }
+  });
+
+  it('the exporter command keeps the first CPU for its main thread by default, and none with --collectors.cpus=all', { skip: !hasTaskset ? 'no taskset' : cpus.length < 2 ? 'one CPU' : false }, async () => {
+    for (const [args, main] of [[[], String(cpus[0])], [['--collectors.cpus=all'], allowed]] as const) {
+      const exporter = await startExporter(['--collector.disable-defaults', '--collector.loadavg', '--web.engine=node', ...args]);
+      try {
+        assert.equal(/^Cpus_allowed_list:\s*(\S+)/m.exec(readFileSync(`/proc/${exporter.pid}/status`, 'utf8'))?.[1], main, `main thread with ${JSON.stringify(args)}`);
+      } finally {
+        await exporter.stop();
+      }
+    }
+  });
+
   it('all: no thread changes CPUs', async () => {
     const rt = await createRuntime({ collectors, threads: 1, logger: memoryLogger().logger, flags: { 'collectors.cpus': 'all' } });
     try {
@@ -183,7 +205,7 @@ describe('runtime thread affinity', { skip: !linux ? 'Linux only' : false }, () 
     process.env.PATH = path.join(tmp.path, 'no-such-bin');
     let rt: CollectorRuntime | undefined;
     try {
-      rt = await createRuntime({ collectors, threads: 1, logger });
+      rt = await createRuntime({ collectors, threads: 1, logger, cpus: 'auto' });
       assert.equal((await probeRun(rt)).cpus, allowed);
     } finally {
       process.env.PATH = saved;
@@ -202,7 +224,7 @@ describe('runtime thread affinity', { skip: !linux ? 'Linux only' : false }, () 
     writeFileSync(
       file,
       `import { createRuntime, discoverCollectors } from ${JSON.stringify(new URL('../../src/runtime/index.ts', import.meta.url).href)};
-const rt = await createRuntime({ collectors: await discoverCollectors({ dirs: [${JSON.stringify(tmp.path)}], builtin: false }), threads: 1 });
+const rt = await createRuntime({ collectors: await discoverCollectors({ dirs: [${JSON.stringify(tmp.path)}], builtin: false }), threads: 1, cpus: 'auto' });
 const [r] = await rt.collectOnce();
 console.log(JSON.stringify({ outcome: r.outcome, affinity: rt.affinity ?? null }));
 await rt.stop();`,
