@@ -149,6 +149,11 @@ export interface RenderOptions {
    * be bigger than the cache: keeping part of it would cost memory for little.
    */
   readonly keep?: boolean;
+  /**
+   * Keep newly written output (default true). False: output kept before is still reused (and
+   * kept), nothing new is added (the server passes false while the body grows).
+   */
+  readonly admit?: boolean;
 }
 
 export const DEFAULT_CACHE_BYTES = 64 * 1024 * 1024;
@@ -188,6 +193,7 @@ export class PlanRenderer {
     // is in the view or moved the version on, so a cached output is never missing one.
     const versions = plan.map((p) => (p.kind === 'store' ? p.store.familyVersion(p.f) : 0));
     const keep = options.keep !== false && this.#maxCacheBytes > 0;
+    const admit = keep && options.admit !== false;
     const old = keep ? this.#cache[format] : new Map<string, Cached>();
     const next = new Map<string, Cached>();
     let cachedBytes = 0;
@@ -262,7 +268,7 @@ export class PlanRenderer {
       for (let attempt = 0; ; attempt++) {
         // Streaming, a family too big for what is left of the cache is not kept: the sink then
         // lets its chunks go as soon as they are handed over.
-        const retain = streaming ? (keep ? this.#maxCacheBytes - cachedBytes : 0) : Infinity;
+        const retain = streaming ? (admit ? this.#maxCacheBytes - cachedBytes : 0) : Infinity;
         sink = new ByteSink({ firstChunk: Math.min(this.#chunkBytes ?? CHUNK_BYTES, 256 + series * 64), onChunk: emit, retainBytes: retain, chunkBytes: this.#chunkBytes });
         const before = batchesOf(stores);
         await writeStoreFamily(sink, p, view, format, nowMs, slicer);
@@ -277,7 +283,7 @@ export class PlanRenderer {
       bytes += sink.length;
       const segment = sink.retained ? new BodySegment(chunks) : undefined;
       if (!streaming) segments.push(segment!);
-      if (keep && segment !== undefined && cachedBytes + segment.bytes <= this.#maxCacheBytes) {
+      if (admit && segment !== undefined && cachedBytes + segment.bytes <= this.#maxCacheBytes) {
         next.set(key, { version, name: p.def.name, defaultLabelText: p.defaultLabelText, slot, segment });
         cachedBytes += segment.bytes;
       }

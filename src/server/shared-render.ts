@@ -52,6 +52,12 @@ export interface StreamedBody {
 export const DEFAULT_STREAM_LINES = 200_000;
 /** A sample line's usual size, to tell from a plan whether its body fits in the cache. */
 const BYTES_PER_LINE = 100;
+/**
+ * A body whose estimated lines grew by more than this (plus GROWTH_SLACK_LINES) since the
+ * previous render of its format is growing: none of its new output is kept for reuse (#cachePolicy).
+ */
+export const GROWTH_SLACK = 0.01;
+export const GROWTH_SLACK_LINES = 1000;
 
 type Entry = { readonly kind: 'buffered'; readonly body: Promise<RenderedBody> } | { readonly kind: 'stream'; readonly stream: ChunkStream; readonly contentType: string; readonly encoding: ContentCoding };
 
@@ -84,6 +90,8 @@ export class SharedRenders {
   readonly #renderer: PlanRenderer;
   readonly #streamLines: number;
   readonly #maxCacheBytes: number;
+  /** Estimated lines of the previous render, per format. */
+  readonly #lastLines = new Map<ExpositionFormat, number>();
 
   /**
    * `plan` returns the families to serve; `observe` receives each render's duration (plan and
@@ -156,13 +164,11 @@ export class SharedRenders {
     const start = performance.now();
     const plan = await this.#plan();
     const lines = estimatedLines(plan);
-    if (lines <= this.#streamLines) return { kind: 'buffered', body: this.#render(format, plan, start) };
+    const cache = this.#cachePolicy(format, lines);
+    if (lines <= this.#streamLines) return { kind: 'buffered', body: this.#render(format, plan, start, cache) };
     const stream = new ChunkStream();
     this.#done.set(stream, []);
-    // Reuse is for bodies that fit in the cache whole (~BYTES_PER_LINE a line): keeping a part of
-    // a bigger one would cost memory for little.
-    const keep = lines * BYTES_PER_LINE <= this.#maxCacheBytes;
-    this.#renderer.render(plan, format, { emit: (chunk) => stream.push(chunk), keep }).then(
+    this.#renderer.render(plan, format, { emit: (chunk) => stream.push(chunk), ...cache }).then(
       () => {
         this.#observe(format, (performance.now() - start) / 1000);
         stream.end();
@@ -176,8 +182,25 @@ export class SharedRenders {
     return { kind: 'stream', stream, contentType: CONTENT_TYPES[format], encoding: 'identity' };
   }
 
-  async #render(format: ExpositionFormat, plan: readonly PlannedFamily[], start: number): Promise<Plain> {
-    const r = await this.#renderer.render(plan, format);
+  /**
+   * What this render keeps for reuse. Reuse is for bodies that fit in the cache whole
+   * (~BYTES_PER_LINE a line): keeping a part of a bigger one would cost memory for little, so
+   * such a render keeps nothing (and drops what was kept). While the body grows (by more than
+   * GROWTH_SLACK since the previous render) output kept before is reused but no new output is
+   * added: a target building up its series would otherwise fill the cache only for it to be
+   * dropped once the body outgrew it, and glibc keeps the freed chunks resident for the life of
+   * the process (issue #7: 50-80 MiB of RSS at 1M series with the default 64 MiB cache). The
+   * first render at a steady size fills the cache.
+   */
+  #cachePolicy(format: ExpositionFormat, lines: number): { keep: boolean; admit: boolean } {
+    const prev = this.#lastLines.get(format);
+    this.#lastLines.set(format, lines);
+    if (lines * BYTES_PER_LINE > this.#maxCacheBytes) return { keep: false, admit: false };
+    return { keep: true, admit: prev === undefined || lines <= prev * (1 + GROWTH_SLACK) + GROWTH_SLACK_LINES };
+  }
+
+  async #render(format: ExpositionFormat, plan: readonly PlannedFamily[], start: number, cache: { keep: boolean; admit: boolean }): Promise<Plain> {
+    const r = await this.#renderer.render(plan, format, cache);
     this.#observe(format, (performance.now() - start) / 1000);
     return {
       body: r.segments.flatMap((s) => s.chunks),
