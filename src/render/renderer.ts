@@ -19,7 +19,7 @@ import { constants, createGzip } from 'node:zlib';
 import { Meta } from '../store/layout.js';
 import type { Store } from '../store/store.js';
 import type { PlannedFamily, PlannedStoreFamily } from './plan.js';
-import { ByteSink, CHUNK_BYTES, type ChunkSink } from './sink.js';
+import { ByteSink, CHUNK_BYTES, type ChunkSink, type ChunkSource } from './sink.js';
 import { Slicer } from './slicer.js';
 import { writeSnapshotFamily } from './snapshot-family.js';
 import { snapshotFamily, type StoreView } from '../store/snapshot.js';
@@ -38,9 +38,15 @@ const RETRY_SERIES = 50_000;
 export class BodySegment {
   readonly chunks: readonly Buffer[];
   readonly bytes: number;
+  /**
+   * The chunks came from the renderer's chunk source (PlanRendererOptions.chunks) and nothing
+   * keeps them (not the cache): they go back to the source once the body was used.
+   */
+  readonly pooled: boolean;
 
-  constructor(chunks: readonly Buffer[]) {
+  constructor(chunks: readonly Buffer[], pooled = false) {
     this.chunks = chunks;
+    this.pooled = pooled;
     let n = 0;
     for (const c of chunks) n += c.length;
     this.bytes = n;
@@ -136,6 +142,11 @@ export interface PlanRendererOptions {
    * suit a caller that turns the body into one string (Registry#metrics).
    */
   readonly chunkBytes?: number;
+  /**
+   * Memory for the output of families written fresh by a render that is not streamed (never
+   * kept for reuse): their segments are `pooled`, and the caller gives their chunks back.
+   */
+  readonly chunks?: ChunkSource;
 }
 
 export interface RenderOptions {
@@ -164,11 +175,13 @@ export class PlanRenderer {
   readonly #sliceMs: number | undefined;
   readonly #maxCacheBytes: number;
   readonly #chunkBytes: number | undefined;
+  readonly #chunks: ChunkSource | undefined;
 
   constructor(options: PlanRendererOptions = {}) {
     this.#sliceMs = options.sliceMs;
     this.#maxCacheBytes = options.maxCacheBytes ?? DEFAULT_CACHE_BYTES;
     this.#chunkBytes = options.chunkBytes;
+    this.#chunks = options.chunks;
   }
 
   /** Families whose output is kept for reuse, and their bytes. */
@@ -206,12 +219,14 @@ export class PlanRenderer {
     const segments: BodySegment[] = [];
     let bytes = 0;
     let fresh: ByteSink | undefined;
-    const freshSink = (): ByteSink => (fresh ??= new ByteSink({ onChunk: emit, retainBytes: streaming ? 0 : Infinity, chunkBytes: this.#chunkBytes }));
+    // Not streamed, fresh output lives only in this render's body: its memory can be reused.
+    const pool = streaming ? undefined : this.#chunks;
+    const freshSink = (): ByteSink => (fresh ??= new ByteSink({ onChunk: emit, retainBytes: streaming ? 0 : Infinity, chunkBytes: this.#chunkBytes, ...(pool !== undefined ? { chunks: pool } : {}) }));
     const closeFresh = async (): Promise<void> => {
       if (fresh === undefined) return;
       const chunks = fresh.finish();
       bytes += fresh.length;
-      if (!streaming && fresh.length > 0) segments.push(new BodySegment(chunks));
+      if (!streaming && fresh.length > 0) segments.push(new BodySegment(chunks, pool !== undefined));
       await fresh.settle();
       fresh = undefined;
     };

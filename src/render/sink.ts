@@ -22,6 +22,17 @@ export interface SinkOptions {
    * `retained` turns false (a streamed family too big to keep for reuse).
    */
   readonly retainBytes?: number;
+  /**
+   * Where chunks come from (default: fresh memory). With a source the last chunk is not trimmed
+   * by a copy: the chunks are expected back in the source once the output was used.
+   */
+  readonly chunks?: ChunkSource;
+}
+
+/** Memory for a sink's chunks, reused from render to render (src/server/render-memory.ts). */
+export interface ChunkSource {
+  /** A Buffer of exactly `size` bytes, its content undefined. */
+  take(size: number): Buffer;
 }
 
 export class ByteSink {
@@ -35,6 +46,7 @@ export class ByteSink {
   readonly #onChunk: ChunkSink | undefined;
   readonly #retainBytes: number;
   readonly #chunkBytes: number;
+  readonly #source: ChunkSource | undefined;
   /** Whether every chunk is kept (finish() returns the whole output). */
   retained = true;
   /** The promise of the latest onChunk call that asked to wait, until taken. */
@@ -43,7 +55,8 @@ export class ByteSink {
   constructor(options: SinkOptions | number = {}) {
     const o = typeof options === 'number' ? { firstChunk: options } : options;
     this.#chunkBytes = o.chunkBytes ?? CHUNK_BYTES;
-    this.cur = Buffer.allocUnsafeSlow(Math.max(256, o.firstChunk ?? this.#chunkBytes));
+    this.#source = o.chunks;
+    this.cur = this.#take(Math.max(256, o.firstChunk ?? this.#chunkBytes));
     this.curView = viewOf(this.cur);
     this.#onChunk = o.onChunk;
     this.#retainBytes = o.retainBytes ?? Infinity;
@@ -63,9 +76,13 @@ export class ByteSink {
   room(n: number): void {
     if (this.pos + n <= this.cur.length) return;
     this.#seal();
-    this.cur = Buffer.allocUnsafeSlow(Math.max(this.#chunkBytes, n));
+    this.cur = this.#take(Math.max(this.#chunkBytes, n));
     this.curView = viewOf(this.cur);
     this.pos = 0;
+  }
+
+  #take(size: number): Buffer {
+    return this.#source !== undefined ? this.#source.take(size) : Buffer.allocUnsafeSlow(size);
   }
 
   #seal(): void {
@@ -106,11 +123,11 @@ export class ByteSink {
 
   /**
    * The chunks, the last one trimmed: a mostly empty last chunk is copied to a Buffer of its
-   * size, so that a family kept for reuse holds no slack.
+   * size, so that a family kept for reuse holds no slack (not with a chunk source).
    */
   finish(): Buffer[] {
     if (this.pos > 0) {
-      const last = this.retained && this.pos < this.cur.length / 2 ? Buffer.from(this.cur.subarray(0, this.pos)) : this.cur.subarray(0, this.pos);
+      const last = this.retained && this.#source === undefined && this.pos < this.cur.length / 2 ? Buffer.from(this.cur.subarray(0, this.pos)) : this.cur.subarray(0, this.pos);
       this.#out(last);
     }
     this.pos = 0;

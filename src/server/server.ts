@@ -84,6 +84,8 @@ export interface MetricsServerOptions {
   streamLines?: number;
   /** @internal Replaces the uWebSockets.js loader (tests force the fallback with it). */
   loadUws?: () => UwsLoadResult;
+  /** @internal Largest buffered body joined into reused memory (SharedRendersOptions.joinMaxBytes; tests). */
+  joinMaxBytes?: number;
 }
 
 export interface ListeningAddress {
@@ -183,6 +185,7 @@ export class MetricsServer {
       {
         ...(options.renderCacheBytes !== undefined ? { maxCacheBytes: options.renderCacheBytes } : {}),
         ...(options.streamLines !== undefined ? { streamLines: options.streamLines } : {}),
+        ...(options.joinMaxBytes !== undefined ? { joinMaxBytes: options.joinMaxBytes } : {}),
       },
     );
     this.#backend = this.#createBackend(options.engine ?? 'auto', options.tls, options.loadUws ?? loadUws);
@@ -387,6 +390,7 @@ export class MetricsServer {
         const h: Record<string, string> = { 'content-type': r.contentType, vary: 'Accept, Accept-Encoding' };
         if (r.encoding === 'gzip') h['content-encoding'] = 'gzip';
         if ('body' in r) {
+          if (r.release !== undefined) releaseWhenDone(ex, r.release);
           this.#send(ex, 200, h, r.body, head);
           return;
         }
@@ -421,4 +425,20 @@ export class MetricsServer {
     }
     ex.respond(status, headers, body, head);
   }
+}
+
+/**
+ * Calls `release` once the exchange is over: its response was handed to the socket in full, or
+ * the client went away (at once if it already did). Set before the response is written.
+ */
+function releaseWhenDone(ex: Exchange, release: () => void): void {
+  if (ex.aborted) {
+    release();
+    return;
+  }
+  const done = ex.onDone;
+  ex.onDone = (aborted) => {
+    release();
+    done?.(aborted);
+  };
 }
