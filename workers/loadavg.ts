@@ -1,11 +1,13 @@
 /**
  * node_exporter's loadavg collector: `node_load1`, `node_load5`, `node_load15` from
  * `/proc/loadavg` (under `--path.procfs`). Read, parse (a pure function, tested on strings),
- * emit.
+ * emit. The read is synchronous, as in the host collectors (src/host/read.ts): in a pool thread
+ * it blocks only that thread, and costs one open/read/close instead of a promise round trip
+ * through libuv's thread pool per step (~0.1 ms of CPU per run, measured).
  */
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { defineCollector } from '../src/collector/define.js';
+import { readText } from '../src/host/read.js';
 
 /** The three load averages of a `/proc/loadavg` line (`0.20 0.18 0.12 1/80 11206`). */
 export function parseLoadavg(text: string): [number, number, number] {
@@ -24,10 +26,10 @@ export default defineCollector({
     load5: { type: 'gauge', name: 'node_load5', help: '5m load average.' },
     load15: { type: 'gauge', name: 'node_load15', help: '15m load average.' },
   },
-  async collect({ metrics, paths, signal }) {
+  collect({ metrics, paths }) {
     let text: string;
     try {
-      text = await readFile(path.join(paths.procfs, 'loadavg'), { encoding: 'utf8', signal });
+      text = readText(path.join(paths.procfs, 'loadavg'));
     } catch (e) {
       throw new Error(`couldn't get load: ${(e as Error).message}`);
     }

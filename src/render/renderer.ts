@@ -147,6 +147,13 @@ export interface PlanRendererOptions {
    * kept for reuse): their segments are `pooled`, and the caller gives their chunks back.
    */
   readonly chunks?: ChunkSource;
+  /**
+   * Memory for the chunks of a streamed render that keeps nothing (`keep: false`), for a caller
+   * whose `emit` is done with each chunk when it returns (Registry#metrics decodes it into a
+   * string): the same memory serves every chunk, where fresh chunks would cost an ArrayBuffer
+   * each (a 1 MiB one per run of fresh families) and the GC work that external memory brings.
+   */
+  readonly streamChunks?: ChunkSource;
 }
 
 export interface RenderOptions {
@@ -176,12 +183,14 @@ export class PlanRenderer {
   readonly #maxCacheBytes: number;
   readonly #chunkBytes: number | undefined;
   readonly #chunks: ChunkSource | undefined;
+  readonly #streamChunks: ChunkSource | undefined;
 
   constructor(options: PlanRendererOptions = {}) {
     this.#sliceMs = options.sliceMs;
     this.#maxCacheBytes = options.maxCacheBytes ?? DEFAULT_CACHE_BYTES;
     this.#chunkBytes = options.chunkBytes;
     this.#chunks = options.chunks;
+    this.#streamChunks = options.streamChunks;
   }
 
   /** Families whose output is kept for reuse, and their bytes. */
@@ -220,7 +229,9 @@ export class PlanRenderer {
     let bytes = 0;
     let fresh: ByteSink | undefined;
     // Not streamed, fresh output lives only in this render's body: its memory can be reused.
-    const pool = streaming ? undefined : this.#chunks;
+    // Streamed with nothing kept, chunks are gone once emitted: a streamChunks source serves them.
+    const transient = streaming && !keep ? this.#streamChunks : undefined;
+    const pool = streaming ? transient : this.#chunks;
     const freshSink = (): ByteSink => (fresh ??= new ByteSink({ onChunk: emit, retainBytes: streaming ? 0 : Infinity, chunkBytes: this.#chunkBytes, ...(pool !== undefined ? { chunks: pool } : {}) }));
     const closeFresh = async (): Promise<void> => {
       if (fresh === undefined) return;
@@ -284,7 +295,7 @@ export class PlanRenderer {
         // Streaming, a family too big for what is left of the cache is not kept: the sink then
         // lets its chunks go as soon as they are handed over.
         const retain = streaming ? (admit ? this.#maxCacheBytes - cachedBytes : 0) : Infinity;
-        sink = new ByteSink({ firstChunk: Math.min(this.#chunkBytes ?? CHUNK_BYTES, 256 + series * 64), onChunk: emit, retainBytes: retain, chunkBytes: this.#chunkBytes });
+        sink = new ByteSink({ firstChunk: Math.min(this.#chunkBytes ?? CHUNK_BYTES, 256 + series * 64), onChunk: emit, retainBytes: retain, chunkBytes: this.#chunkBytes, ...(transient !== undefined ? { chunks: transient } : {}) });
         const before = batchesOf(stores);
         await writeStoreFamily(sink, p, view, format, nowMs, slicer);
         // A collector batch that ended meanwhile may have been seen in part: a small family is

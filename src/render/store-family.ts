@@ -16,7 +16,7 @@ import { formatLeText, formatOpenMetricsNumber } from '../exposition/number.js';
 import { openMetricsCounterFamilyName } from '../exposition/openmetrics.js';
 import { ROW_FIELDS, Row } from '../store/layout.js';
 import { keyLabelsOf, writeKeyText, type KeyLabels } from '../store/label-key.js';
-import type { Store } from '../store/store.js';
+import type { FamilyDefinition, Store } from '../store/store.js';
 import { BINS, quantilesAt } from '../store/sketch.js';
 import { effectiveAgeBuckets, summarySlot } from '../store/snapshot.js';
 import type { PlannedStoreFamily } from './plan.js';
@@ -54,6 +54,31 @@ export function familyPrefix(p: PlannedStoreFamily): string {
 /** Writes family `p` (which must have no fallback labels) to `sink`. */
 export async function writeStoreFamily(sink: ByteSink, p: PlannedStoreFamily, view: RowView, format: Format, nowMs: number, slicer: Slicer): Promise<void> {
   const { store, f, def } = p;
+  const isScalar = def.type === 'counter' || def.type === 'gauge' || def.type === 'untyped';
+  if (isScalar) {
+    // The head and line parts depend on the definition, the format and the default labels
+    // only: made once, not on every render (a default exporter scrape writes ~250 families).
+    const line = scalarLineOf(p, format);
+    sink.bytes(line.head);
+    const from = view.start[f] ?? 0;
+    const to = view.start[f + 1] ?? from;
+    if (to <= from) return;
+    let shards = store.renderShards();
+    let arena = store.arenaBuffer();
+    let arenaView = viewOf(arena);
+    for (let i = from; i < to; i += CHECK_EVERY) {
+      if (i > from && (slicer.due() || sink.pending !== undefined)) {
+        await sink.settle();
+        await slicer.yieldNow();
+        shards = store.renderShards();
+        arena = store.arenaBuffer();
+        arenaView = viewOf(arena);
+      }
+      writeScalars(sink, store, view, i, Math.min(to, i + CHECK_EVERY), line, shards, arena, arenaView);
+    }
+    return;
+  }
+
   const names = familyHead(def.name, def.help, def.type, format);
   sink.text(names.head);
   const from = view.start[f] ?? 0;
@@ -67,22 +92,6 @@ export async function writeStoreFamily(sink: ByteSink, p: PlannedStoreFamily, vi
   let shards = store.renderShards();
   let arena = store.arenaBuffer();
   let arenaView = viewOf(arena);
-
-  if (def.type === 'counter' || def.type === 'gauge' || def.type === 'untyped') {
-    const open = Buffer.concat([Buffer.from(names.value + '{'), prefix]);
-    const line: ScalarLine = { open: wordBytes(open), bare: Buffer.from(names.value + ' '), sep: prefix.length > 0, labels, room: open.length + labels.overhead + 30 };
-    for (let i = from; i < to; i += CHECK_EVERY) {
-      if (i > from && (slicer.due() || sink.pending !== undefined)) {
-        await sink.settle();
-        await slicer.yieldNow();
-        shards = store.renderShards();
-        arena = store.arenaBuffer();
-        arenaView = viewOf(arena);
-      }
-      writeScalars(sink, store, view, i, Math.min(to, i + CHECK_EVERY), line, shards, arena, arenaView);
-    }
-    return;
-  }
 
   // Histograms and summaries: several lines per series sharing its label text, built once.
   const isHistogram = def.type === 'histogram';
@@ -189,7 +198,30 @@ function readCell(common: Float64Array, shards: readonly Float64Array[], c: numb
 }
 
 /** What every line of a counter, gauge or untyped family shares. */
+/** Per family definition, per format and default labels: its ScalarLine. */
+const scalarLines = new WeakMap<FamilyDefinition, Map<string, ScalarLine>>();
+
+function scalarLineOf(p: PlannedStoreFamily, format: Format): ScalarLine {
+  const def = p.def;
+  let byKey = scalarLines.get(def);
+  if (byKey === undefined) scalarLines.set(def, (byKey = new Map()));
+  const key = format + '\u0000' + p.defaultLabelText;
+  let line = byKey.get(key);
+  if (line === undefined) {
+    const names = familyHead(def.name, def.help, def.type, format);
+    const prefix = Buffer.from(familyPrefix(p));
+    const labels = keyLabelsOf(def.labelNames);
+    const open = Buffer.concat([Buffer.from(names.value + '{'), prefix]);
+    line = { head: Buffer.from(names.head), open: wordBytes(open), bare: Buffer.from(names.value + ' '), sep: prefix.length > 0, labels, room: open.length + labels.overhead + 30 };
+    if (byKey.size >= 8) byKey.clear();
+    byKey.set(key, line);
+  }
+  return line;
+}
+
 interface ScalarLine {
+  /** The family's HELP and TYPE lines. */
+  readonly head: Buffer;
   /** `name{` and the family's label prefix. */
   readonly open: WordBytes;
   /** `name ` (a series without labels). */
