@@ -197,7 +197,6 @@ function readCell(common: Float64Array, shards: readonly Float64Array[], c: numb
   return v;
 }
 
-/** What every line of a counter, gauge or untyped family shares. */
 /** Per family definition, per format and default labels: its ScalarLine. */
 const scalarLines = new WeakMap<FamilyDefinition, Map<string, ScalarLine>>();
 
@@ -219,6 +218,7 @@ function scalarLineOf(p: PlannedStoreFamily, format: Format): ScalarLine {
   return line;
 }
 
+/** What every line of a counter, gauge or untyped family shares. */
 interface ScalarLine {
   /** The family's HELP and TYPE lines. */
   readonly head: Buffer;
