@@ -13,6 +13,7 @@ import { renderText } from '../../src/exposition/text.js';
 import { familyDefinitionOf } from '../../src/runtime/spec.js';
 import { MetricsServer } from '../../src/server/server.js';
 import { SharedRenders } from '../../src/server/shared-render.js';
+import { slowGet } from '../support/slow-get.js';
 
 interface Got {
   status: number;
@@ -120,26 +121,7 @@ for (const engine of ['uws', 'node'] as const) {
       const bigServer = new MetricsServer({ target: { registry: big }, engine, defaultMetrics: false, streamLines: 1000, logger: { debug() {}, info() {}, warn() {}, error() {} } });
       const bigUrl = (await bigServer.listen('127.0.0.1', 0)).url + '/metrics';
       try {
-        const body = await new Promise<Buffer>((resolve, reject) => {
-          http
-            .get(bigUrl, { agent: false }, (res) => {
-              const chunks: Buffer[] = [];
-              let bytes = 0;
-              let nextPause = 0;
-              res.on('data', (c: Buffer) => {
-                chunks.push(c);
-                bytes += c.length;
-                if (bytes >= nextPause) {
-                  nextPause = bytes + 512 * 1024;
-                  res.pause();
-                  setTimeout(() => res.resume(), 40);
-                }
-              });
-              res.on('end', () => resolve(Buffer.concat(chunks)));
-              res.on('error', reject);
-            })
-            .on('error', reject);
-        });
+        const body = await slowGet(bigUrl, 40, 512 * 1024);
         const lines = body.toString().split('\n').filter((l) => l.startsWith('wide_family{'));
         assert.equal(lines.length, 250_000);
         assert.equal(lines[249_999], `wide_family{i="249999",pad="${'p'.repeat(40)}"} 249999`);

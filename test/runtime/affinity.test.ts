@@ -166,17 +166,6 @@ describe('runtime thread affinity', { skip: !linux ? 'Linux only' : false }, () 
     for (const t of threads()) assert.equal(cpusOf(t), allowed, `thread ${t} after stop`);
   });
 
-  it('a library user who sets nothing gets no affinity (the CLI states auto): the app’s threads keep their CPUs', async () => {
-    const rt = await createRuntime({ collectors, threads: 1, logger: memoryLogger().logger });
-    try {
-      assert.equal(rt.affinity, undefined);
-      assert.equal((await probeRun(rt)).cpus, allowed);
-      for (const t of threads()) assert.equal(cpusOf(t), allowed, `thread ${t}`);
-    } finally {
-      await rt.stop();
-    }
-  });
-
   it('the exporter command keeps the first CPU for its main thread by default, and none with --collectors.cpus=all', { skip: !hasTaskset ? 'no taskset' : cpus.length < 2 ? 'one CPU' : false }, async () => {
     for (const [args, main] of [[[], String(cpus[0])], [['--collectors.cpus=all'], allowed]] as const) {
       const exporter = await startExporter(['--collector.disable-defaults', '--collector.loadavg', '--web.engine=node', ...args]);
@@ -188,14 +177,16 @@ describe('runtime thread affinity', { skip: !linux ? 'Linux only' : false }, () 
     }
   });
 
-  it('all: no thread changes CPUs', async () => {
-    const rt = await createRuntime({ collectors, threads: 1, logger: memoryLogger().logger, flags: { 'collectors.cpus': 'all' } });
-    try {
-      assert.equal(rt.affinity, undefined);
-      assert.equal((await probeRun(rt)).cpus, allowed);
-      for (const t of threads()) assert.equal(cpusOf(t), allowed, `thread ${t}`);
-    } finally {
-      await rt.stop();
+  it('all, and a library user who sets nothing (the command states auto): no thread changes CPUs', async () => {
+    for (const flags of [{ 'collectors.cpus': 'all' }, {}]) {
+      const rt = await createRuntime({ collectors, threads: 1, logger: memoryLogger().logger, flags });
+      try {
+        assert.equal(rt.affinity, undefined, JSON.stringify(flags));
+        assert.equal((await probeRun(rt)).cpus, allowed);
+        for (const t of threads()) assert.equal(cpusOf(t), allowed, `thread ${t}`);
+      } finally {
+        await rt.stop();
+      }
     }
   });
 

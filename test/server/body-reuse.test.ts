@@ -4,13 +4,13 @@
  * (a slow reader, a client gone part way), on either backend; and what is idle is bounded.
  */
 import assert from 'node:assert/strict';
-import http from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import client from 'prom-client';
 import { Gauge, Registry } from '../../src/index.js';
 import { MetricsServer } from '../../src/server/index.js';
 import { RenderMemory } from '../../src/server/render-memory.js';
 import { openRawGet, request, sleep } from './http-client.js';
+import { slowGet as slowGetBody } from '../support/slow-get.js';
 
 /** ~6 MB of body: more than a loopback socket takes in at once (~4.2 MB: 4 MiB send, 128 KiB receive buffer). */
 const FILLER_SERIES = 80_000;
@@ -54,29 +54,8 @@ function checkBody(body: string): number {
   return Number(gen);
 }
 
-/** GET with a reader that stops for `pauseMs` every 256 KiB: the server's writes meet a full socket. */
-function slowGet(url: string, pauseMs: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    http
-      .get(url, { agent: false }, (res) => {
-        const chunks: Buffer[] = [];
-        let bytes = 0;
-        let nextPause = 0;
-        res.on('data', (c: Buffer) => {
-          chunks.push(c);
-          bytes += c.length;
-          if (bytes >= nextPause) {
-            nextPause = bytes + 256 * 1024;
-            res.pause();
-            setTimeout(() => res.resume(), pauseMs);
-          }
-        });
-        res.on('end', () => resolve(Buffer.concat(chunks).toString()));
-        res.on('error', reject);
-      })
-      .on('error', reject);
-  });
-}
+/** The body as text, read slowly (see slow-get.ts). */
+const slowGet = async (url: string, pauseMs: number): Promise<string> => (await slowGetBody(url, pauseMs)).toString();
 
 for (const engine of ['uws', 'node'] as const) {
   describe(`joined bodies in reused memory (${engine})`, () => {
