@@ -241,7 +241,6 @@ export class SharedRenders {
     return { keep: true, admit: prev === undefined || lines <= prev * (1 + GROWTH_SLACK) + GROWTH_SLACK_LINES };
   }
 
-
   async #render(format: ExpositionFormat, plan: readonly PlannedFamily[], start: number, cache: { keep: boolean; admit: boolean }): Promise<Plain> {
     const r = await this.#renderer.render(plan, format, cache);
     let body = r.segments.flatMap((s) => s.chunks);
@@ -326,4 +325,3 @@ export class SharedRenders {
     return { kind: 'stream', stream, contentType: plain.contentType, encoding: 'gzip' };
   }
 }
-

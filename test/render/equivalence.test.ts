@@ -141,6 +141,23 @@ describe('registry.metrics(): the byte render decoded to one string', () => {
     assert.equal(text.includes('\uFFFD'), false);
   });
 
+  it('overlapping calls (each yields mid-render) give each its own output: their chunk memory is not shared', async () => {
+    // Each render is several 1 MiB chunks and yields every 8 ms slice, so two in flight
+    // interleave: memory reused from render to render must never serve two at once.
+    const registries = ['a', 'b'].map((tag) => {
+      const r = new Registry();
+      const g = new Gauge({ name: `overlap_${tag}`, help: tag, labelNames: ['i'], registers: [r] });
+      for (let i = 0; i < 150_000; i++) g.set({ i: `${tag}-${i}` }, i);
+      return r;
+    });
+    const alone = [await registries[0]!.metrics(), await registries[1]!.metrics()];
+    assert.ok(alone[0]!.length > 3 * 1024 * 1024, `${alone[0]!.length} bytes`);
+    for (let round = 0; round < 3; round++) {
+      const together = await Promise.all([registries[0]!.metrics(), registries[1]!.metrics(), registries[0]!.metrics()]);
+      assert.ok(together[0] === alone[0] && together[1] === alone[1] && together[2] === alone[0], `round ${round}: an output differs from the same registry's output alone`);
+    }
+  });
+
   it('the chunk decoder: a text cut into chunks at every byte offset decodes whole', () => {
     const text = 'a="ü",b="中",c="🎉" 1\nascii only line\n' + 'x'.repeat(20) + 'ßü中🎉\n';
     const bytes = Buffer.from(text);
