@@ -253,8 +253,7 @@ export class Registry implements MetricHost {
       seen.add(def.name);
       const d = store.familyDropped(f);
       if (d > 0) dropped.push({ metric: def.name, series: store.familyLiveSeries(f), dropped: d });
-      if (omit && store.familyLiveSeries(f) === 0) return;
-      out.push({ kind: 'store', store, f, def, ...this.#labelsOf(def) });
+      out.push({ kind: 'store', store, f, def, omitIfEmpty: omit, ...this.#labelsOf(def) });
     };
     for (const m of this.#allMetrics()) add(m.store, m.familyId);
     for (const [store, hidden] of this.#stores()) {

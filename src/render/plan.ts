@@ -17,6 +17,13 @@ export interface PlannedStoreFamily {
   readonly defaultLabelText: string;
   /** Default labels the family declares: added to each series that lacks them. */
   readonly fallbacks: readonly FallbackLabel[];
+  /**
+   * Leave the family out if it has no series when it is rendered (Registry omitEmptyFamilies).
+   * Decided by the render, not the plan: a family whose first series appears between the two
+   * would otherwise be missing from a body whose other families (its collector's success, the
+   * series counts) already show the run that created it.
+   */
+  readonly omitIfEmpty: boolean;
 }
 
 export interface PlannedSnapshot {

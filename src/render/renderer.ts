@@ -255,7 +255,9 @@ export class PlanRenderer {
       }
       if (p.fallbacks.length > 0) {
         // Default labels the family declares are added per series: the snapshot path does it.
-        writeSnapshotFamily(freshSink(), snapshotFamily(await this.#storeView(p.store, viewOfStore, nowMs), p.f, p.defaultLabelText, p.fallbacks), format);
+        const family = snapshotFamily(await this.#storeView(p.store, viewOfStore, nowMs), p.f, p.defaultLabelText, p.fallbacks);
+        if (p.omitIfEmpty && family.labelTexts.length === 0) continue;
+        writeSnapshotFamily(freshSink(), family, format);
         written++;
         continue;
       }
@@ -283,6 +285,8 @@ export class PlanRenderer {
       }
       const view = await viewOfStore(p.store);
       const series = (view.start[p.f + 1] ?? 0) - (view.start[p.f] ?? 0);
+      // Cached output above is never of an omitted family: it is only kept when written.
+      if (p.omitIfEmpty && series === 0) continue;
       if (!committed) {
         await writeStoreFamily(freshSink(), p, view, format, nowMs, slicer);
         await freshSink().settle();

@@ -226,3 +226,36 @@ describe('render path: reuse', () => {
     assert.equal(text, renderText(registry.snapshotsNow()));
   });
 });
+
+describe('render path: omitEmptyFamilies', () => {
+  it('leaves a family out when it is empty at render time, not when the plan was made', async () => {
+    const registry = new Registry(undefined, { omitEmptyFamilies: true });
+    const store = registry.store;
+    const collected = store.declareFamily(familyDefinitionOf({ type: 'counter', name: 'collected_total', help: 'h', labelNames: ['i'] }));
+    store.markCommitted(collected);
+    const labelled = new Gauge({ name: 'labelled', help: 'h', labelNames: ['i'], registers: [registry] });
+    const renderer = new PlanRenderer();
+    const render = async (plan: Awaited<ReturnType<Registry['renderPlan']>>) => {
+      const decoder = new ChunkTextDecoder();
+      await renderer.render(plan, 'text', { emit: (c) => void decoder.write(c) });
+      return decoder.end();
+    };
+
+    // Empty when planned and when rendered: left out.
+    assert.doesNotMatch(await render(await registry.renderPlan()), /collected_total|labelled/);
+    // Planned while empty, its first series created before the render (a collector run applied
+    // in between): the render shows it, as it shows every other value of that moment.
+    const plan = await registry.renderPlan();
+    store.resolve(collected, 'i="0"');
+    store.touchFamily(collected);
+    labelled.set({ i: 'x' }, 2);
+    const text = await render(plan);
+    assert.match(text, /^collected_total\{i="0"\} 0$/m);
+    assert.match(text, /^labelled\{i="x"\} 2$/m);
+    // And its output, kept for reuse, is not reused once the series are gone.
+    store.remove(collected, 'i="0"');
+    labelled.remove({ i: 'x' });
+    assert.doesNotMatch(await render(await registry.renderPlan()), /collected_total|labelled/);
+    assert.equal(await registry.metrics(), '');
+  });
+});
