@@ -245,6 +245,7 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Colle
       }
     },
     onMissed: (s: ScheduledCollector, n: number) => self.recordMissed(s.plan.name, n),
+    endApplyBatch: () => store.endBatch(),
   };
   enabled.forEach((c, slot) => {
     const d = declared.get(c.name)!;

@@ -64,6 +64,8 @@ export interface SchedulerContext {
   /** Whether collectors whose runs end their thread back off (see above). */
   readonly backoff: boolean;
   readonly onResult: (c: ScheduledCollector, r: RunResult) => void;
+  /** Ends the store batch a worker begins when it claims a run's apply (Store#endBatch). */
+  readonly endApplyBatch: () => void;
   readonly onMissed: (c: ScheduledCollector, n: number) => void;
 }
 
@@ -251,12 +253,22 @@ export class ScheduledCollector {
     } finally {
       clearTimeout(deadline);
     }
-    if (cause === 'stopping') return result;
-    this.runs++;
-    this.failStreak = result.outcome === 'timeout' || result.outcome === 'crash' ? this.failStreak + 1 : 0;
-    this.lastResult = result;
-    this.#ctx.onResult(this, result);
-    return result;
+    // A worker that claimed the apply began a batch (task.ts) that only this thread ends: after
+    // onResult, so that a render shows the run's values and its success, duration and last
+    // success timestamp together (it waits for open batches). Ended whatever happened after the
+    // claim (the thread died, the runtime stopped), so that no render ever waits for it.
+    const w = Atomics.load(views.ints, word);
+    const batchOpen = w === pack(run, Phase.Applying) || w === pack(run, Phase.Applied);
+    try {
+      if (cause === 'stopping') return result;
+      this.runs++;
+      this.failStreak = result.outcome === 'timeout' || result.outcome === 'crash' ? this.failStreak + 1 : 0;
+      this.lastResult = result;
+      this.#ctx.onResult(this, result);
+      return result;
+    } finally {
+      if (batchOpen) this.#ctx.endApplyBatch();
+    }
   }
 
   #fromTask(r: TaskResult, queuedMs: number): RunResult {

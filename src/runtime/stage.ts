@@ -215,7 +215,8 @@ export function applyStage(store: Store, stage: Stage): number {
   }
 }
 
-function applyStageInBatch(store: Store, stage: Stage): number {
+/** applyStage within a batch the caller began (and ends). */
+export function applyStageInBatch(store: Store, stage: Stage): number {
   const shards = store.activeShards();
   const now = Date.now();
   let reported = 0;

@@ -15,7 +15,7 @@ import { Registry } from '../registry.js';
 import type { Store, StoreHandle } from '../store/store.js';
 import { importCollectorModule } from './load.js';
 import { Phase, Slot, SLOT_INTS, nowMs, pack, phaseViews } from './phase.js';
-import { applyStage, BoundMetric, Stage } from './stage.js';
+import { applyStageInBatch, BoundMetric, Stage } from './stage.js';
 import { DynamicRun, type DynamicOutput } from './dynamic.js';
 import { DirectRun } from './direct.js';
 import { schedIdleThisThread } from './priority.js';
@@ -175,8 +175,12 @@ export default async function runCollectorTask(req: TaskRequest): Promise<TaskRe
   if (Atomics.compareExchange(ints, word, pack(req.run, Phase.Running), pack(req.run, Phase.Applying)) !== pack(req.run, Phase.Running)) {
     return done('aborted', { message: 'cancelled by the runtime before it could apply' });
   }
+  // The batch is ended by the main thread, once it has recorded the run's result (success,
+  // duration, last success): a render waits for it, and shows the run's values together with
+  // the self-metrics that describe the run, never one without the other (scheduler.ts).
+  store.beginBatch();
   try {
-    const series = applyStage(store, stage);
+    const series = applyStageInBatch(store, stage);
     const emitted = dynamic.output();
     if (emitted) return done('ok', { series, dynamic: emitted });
     return done('ok', { series });

@@ -178,6 +178,49 @@ describe('counters across thread deaths', () => {
   });
 });
 
+describe('a scrape between a run\'s apply and the main thread learning its result', () => {
+  it('shows the run\'s values with the self-metrics of the same run', async () => {
+    const tmp = await makeTempDir('runtime-apply-window');
+    const control = path.join(tmp.path, 'control.json');
+    const rt = await createRuntime({
+      collectors: await fixtureCollectors(),
+      flags: { 'collector.disable-defaults': true, 'collector.scripted': true, 'collector.scripted.control': control },
+      threads: 1,
+      logger: memoryLogger('silent').logger,
+    });
+    const series = 'scripted_events_total{src="script",k="a"}';
+    // Read synchronously, without giving the event loop a turn (snapshotsNow waits for nothing).
+    const valueNow = () => {
+      const f = rt.registry.snapshotsNow().find((x) => x.name === 'scripted_events_total');
+      const i = f?.labelTexts.indexOf('src="script",k="a"') ?? -1;
+      return i >= 0 ? f!.values![i]! : 0;
+    };
+    try {
+      writeScript(control, { counterInc: { a: 1 } });
+      assert.equal((await rt.collectOnce())[0]!.outcome, 'ok');
+      writeScript(control, { counterInc: { a: 1 } });
+      const second = rt.collectOnce();
+      await new Promise((r) => setImmediate(r));
+      // Hold the main thread until the pool thread has applied the run: its reply is then
+      // waiting, unread, when the scrape starts.
+      const nap = new Int32Array(new SharedArrayBuffer(4));
+      const end = Date.now() + 10_000;
+      while (valueNow() < 2 && Date.now() < end) Atomics.wait(nap, 0, 0, 1);
+      assert.equal(valueNow(), 2, 'the run was not applied while the main thread waited');
+      const text = await rt.registry.metrics();
+      assert.equal(sample(text, series), 2);
+      assert.equal(sample(text, 'atomic_exporter_collector_runs_total{collector="scripted",result="ok"}'), 2, 'the run the values come from is counted in the same scrape');
+      assert.equal(sample(text, 'atomic_exporter_collector_success{collector="scripted"}'), 1);
+      assert.equal((await second)[0]!.outcome, 'ok');
+      // And no batch is left open for later scrapes to wait on.
+      assert.equal(rt.registry.store.batchState().inFlight, 0);
+    } finally {
+      await rt.stop();
+      await tmp.remove();
+    }
+  });
+});
+
 describe('cooperative timeout', () => {
   it('aborts ctx.signal at the timeout; a collector that honours it keeps its thread', async () => {
     const rt = await createRuntime({
