@@ -13,15 +13,19 @@
  *    runtimes per trial, samples pooled. Target: ratio ≤ 1.2. Each scrape wakes from a precise
  *    futex timeout at its due time, so a wait for a core is counted in full. Measured with the
  *    runtime's default CPU affinity (`--collectors.cpus=auto`: the main thread alone on the first
- *    CPU, pool and helper threads on the rest) and, for comparison, once more in the CLI's mode with `--collectors.cpus=all`
- *    (priorities only, what the runtime did before).
+ *    CPU, pool and helper threads on the rest; with it the runtime turns V8's parallel scavenges
+ *    off, src/runtime/scavenge.ts) and, for comparison: in the CLI's mode with
+ *    `--collectors.cpus=all` (priorities only), in the compiled mode with `parallelScavenge: true`
+ *    (parallel scavenges kept), and in the CLI's mode an A/A control (the pool idle in the
+ *    "loaded" blocks too: how far the ratio moves by chance).
  * 3. overhead: one run of a collector that does nothing, back to back: what scheduling and the
  *    hand-off cost. Target: < 0.2 ms.
  * 4. main thread: 20 collectors at 1 s intervals; main-thread busy time per second.
  *
- * Everything runs on the compiled build (what `npm start` runs), again on it with V8's
- * `--no-parallel-scavenge` (scenarios 1 and 2: a parallel scavenge makes the main thread wait
- * for V8's helper threads, which on 2 busy cores is where long scrape outliers come from), and
+ * Everything runs on the compiled build (what `npm start` runs; the process starts with V8's
+ * default flags), again on it with V8's `--no-parallel-scavenge` from the start, as the CLI sets
+ * it (scenarios 1 and 2: a parallel scavenge makes the main thread wait for V8's helper threads,
+ * which on 2 busy cores is where long scrape outliers come from), and
  * from source under tsx (where each new pool thread compiles TypeScript again, which makes
  * thread replacements far more expensive). A scrape's latency is counted from the moment
  * it was due (its timer), so event-loop delay is in it, as for an HTTP request arriving then.
@@ -54,11 +58,15 @@ interface Suite {
   saturation: SaturationResult;
   /** The same with `--collectors.cpus=all` (the CLI's mode only). */
   saturationAllCpus?: SaturationResult;
+  /** The same with V8's parallel scavenges kept (`parallelScavenge: true`; compiled mode only). */
+  saturationParallelScavenge?: SaturationResult;
+  /** A/A control: the same with the pool idle in the "loaded" blocks too (the CLI's mode only). */
+  saturationControl?: SaturationResult;
   overhead?: OverheadResult;
   main?: MainThreadResult;
 }
 
-const progress = new Progress('runtime', 15);
+const progress = new Progress('runtime', 17);
 progress.tick(0, 'tsc (compiled copy)');
 const built = buildCompiled();
 /** Each mode, and whether it also measures the cost of a run (the GC variant does not). */
@@ -85,14 +93,23 @@ for (const [mode, run, costs] of modes) {
     // The mode atomic-exporter runs in (src/cli.ts turns parallel scavenges off): before/after.
     progress.tick(1, `${mode}: saturation, --collectors.cpus=all`);
     const saturationAllCpus = await run<SaturationResult>('saturationScenario', { series: 10_000, trials: SAT_TRIALS, blocks: SAT_BLOCKS, blockMs: SAT_BLOCK_MS, cpus: 'all' });
-    suites.push({ mode, faults, faultsNoBackoff, saturation, saturationAllCpus });
+    // The noise of the ratio: the same scenario with nothing different between the two conditions.
+    progress.tick(1, `${mode}: saturation A/A control (pool idle in both)`);
+    const saturationControl = await run<SaturationResult>('saturationScenario', { series: 10_000, trials: SAT_TRIALS, blocks: SAT_BLOCKS, blockMs: SAT_BLOCK_MS, control: true });
+    suites.push({ mode, faults, faultsNoBackoff, saturation, saturationAllCpus, saturationControl });
     continue;
+  }
+  let saturationParallelScavenge: SaturationResult | undefined;
+  if (mode === 'compiled') {
+    // What the runtime did before it turned parallel scavenges off with its CPU affinity.
+    progress.tick(1, `${mode}: saturation, parallelScavenge: true`);
+    saturationParallelScavenge = await run<SaturationResult>('saturationScenario', { series: 10_000, trials: SAT_TRIALS, blocks: SAT_BLOCKS, blockMs: SAT_BLOCK_MS, parallelScavenge: true });
   }
   progress.tick(1, `${mode}: overhead`);
   const overhead = await run<OverheadResult>('overheadScenario', { runs: OVERHEAD_RUNS });
   progress.tick(1, `${mode}: main thread, 20 collectors`);
   const main = await run<MainThreadResult>('mainThreadScenario', { collectors: 20, seconds: MAIN_SECONDS });
-  suites.push({ mode, faults, faultsNoBackoff, saturation, overhead, main });
+  suites.push({ mode, faults, faultsNoBackoff, saturation, ...(saturationParallelScavenge ? { saturationParallelScavenge } : {}), overhead, main });
 }
 progress.done();
 
@@ -123,12 +140,13 @@ function describeFaults(f: FaultResult): string {
   return `throwing ${o.throwing?.error ?? 0} errors, hung ${o.hung?.timeout ?? 0} timeouts, exiting ${o.exiting?.crash ?? 0} crashes, burner ${o.burner?.ok ?? 0} ok runs in ${f.seconds.toFixed(0)} s; threads replaced: ${f.replacements.timeout} timeout, ${f.replacements.crash} crash`;
 }
 
-const row = (label: string, s: { latency: Stats; latencyOnCpu: Stats; scrapes: number }) => [
+const row = (label: string, s: { latency: Stats; latencyOnCpu: Stats; gcPause: Stats; scrapes: number }) => [
   label,
   fmtMs(s.latency.p50),
   fmtMs(s.latency.p99),
   fmtMs(s.latency.max),
   `${fmtMs(s.latencyOnCpu.p99)} / ${fmtMs(s.latencyOnCpu.max)}`,
+  `${fmtMs(s.gcPause.p99)} / ${fmtMs(s.gcPause.max)}`,
   s.scrapes,
 ];
 
@@ -142,19 +160,37 @@ const latencyRows = suites.flatMap((s) => {
     ...(s.saturationAllCpus
       ? [sat('pool idle, --collectors.cpus=all', s.saturationAllCpus.unloaded), sat('pool saturated, --collectors.cpus=all', s.saturationAllCpus.loaded)]
       : []),
+    ...(s.saturationParallelScavenge
+      ? [sat('pool idle, parallelScavenge: true', s.saturationParallelScavenge.unloaded), sat('pool saturated, parallelScavenge: true', s.saturationParallelScavenge.loaded)]
+      : []),
+    ...(s.saturationControl ? [sat('A/A control: pool idle', s.saturationControl.unloaded), sat('A/A control: pool idle in the "saturated" blocks too', s.saturationControl.loaded)] : []),
   ];
 });
 
 const tables: BenchTable[] = [
   {
     title: 'Scrape latency',
-    columns: ['scenario', 'p50', 'p99', 'max', 'on-CPU p99 / max', 'scrapes'],
+    columns: ['scenario', 'p50', 'p99', 'max', 'on-CPU p99 / max', 'GC pause in it p99 / max', 'scrapes'],
     rows: latencyRows,
     notes: [
-      'Latency is counted from when the scrape was due. "On-CPU" subtracts the time Linux kept the main thread waiting for a core (schedstat run-queue time): what is left is the process\'s own delay.',
+      'Latency is counted from when the scrape was due. "On-CPU" subtracts the time Linux kept the main thread waiting for a core (schedstat run-queue time): what is left is the process\'s own delay. "GC pause in it": main-thread GC pauses (perf_hooks) inside the scrape, due → rendered; a scavenge\'s pause includes waiting for V8\'s helper threads to finish their share.',
       ...suites.map(
         (s) =>
-          `[${s.mode}] loaded/unloaded p99: ${fmtRatio(ratioOf(s.saturation, 'latency'))} (on-CPU ${fmtRatio(ratioOf(s.saturation, 'latencyOnCpu'))}), ${s.saturation.trials} trials × ${s.saturation.blocks} idle and ${s.saturation.blocks} loaded blocks of ${s.saturation.blockMs} ms, alternating, samples pooled; per trial: ${s.saturation.trialRatios.map(fmtRatio).join(', ')}; ${s.saturation.affinity ? `main thread on CPU ${s.saturation.affinity.main}, every other thread on ${s.saturation.affinity.others}` : 'no CPU affinity set'}.`,
+          `[${s.mode}] loaded/unloaded p99: ${fmtRatio(ratioOf(s.saturation, 'latency'))} (on-CPU ${fmtRatio(ratioOf(s.saturation, 'latencyOnCpu'))}), ${s.saturation.trials} trials × ${s.saturation.blocks} idle and ${s.saturation.blocks} loaded blocks of ${s.saturation.blockMs} ms, alternating, samples pooled; per trial: ${s.saturation.trialRatios.map(fmtRatio).join(', ')}; ${s.saturation.affinity ? `main thread on CPU ${s.saturation.affinity.main}, every other thread on ${s.saturation.affinity.others}` : 'no CPU affinity set'}; ${s.saturation.serialScavenges ? 'parallel scavenges off (the runtime, with its CPU affinity)' : 'parallel scavenges as the process started'}.`,
+      ),
+      ...suites.flatMap((s) =>
+        s.saturationParallelScavenge
+          ? [
+              `[${s.mode}] the same with parallelScavenge: true (V8's parallel scavenges kept, what the runtime did before): ${fmtRatio(ratioOf(s.saturationParallelScavenge, 'latency'))} (on-CPU ${fmtRatio(ratioOf(s.saturationParallelScavenge, 'latencyOnCpu'))}); per trial: ${s.saturationParallelScavenge.trialRatios.map(fmtRatio).join(', ')}; GC pause in a scrape, max: idle ${fmtMs(s.saturationParallelScavenge.unloaded.gcPause.max)}, saturated ${fmtMs(s.saturationParallelScavenge.loaded.gcPause.max)}.`,
+            ]
+          : [],
+      ),
+      ...suites.flatMap((s) =>
+        s.saturationControl
+          ? [
+              `[${s.mode}] A/A control, nothing different between the two conditions (the pool idle in both): ${fmtRatio(ratioOf(s.saturationControl, 'latency'))} (on-CPU ${fmtRatio(ratioOf(s.saturationControl, 'latencyOnCpu'))}); per trial: ${s.saturationControl.trialRatios.map(fmtRatio).join(', ')}. This is how far the ratio moves by chance at this sample size (~${Math.round(s.saturationControl.unloaded.scrapes / s.saturationControl.trials)} scrapes per condition per trial: its p99 is about the 3rd slowest).`,
+            ]
+          : [],
       ),
       ...suites.flatMap((s) =>
         s.saturationAllCpus
@@ -208,6 +244,7 @@ const written = writeResult(opts.outDir, {
   notes: [
     'Pool threads run at nice +19 (piscina niceIncrement) and, on Linux, under SCHED_IDLE (src/runtime/priority.ts), so collectors yield the CPU to the main thread; with 2+ CPUs the main thread keeps the first CPU to itself and every other thread (pool threads, V8 and libuv helpers) runs on the rest (src/runtime/affinity.ts, --collectors.cpus=auto), so a waking scrape finds a core no collector holds.',
     'Under tsx each new pool thread compiles the runtime again: the "no back-off" rows, where a thread dies every 500 ms, show it.',
+    'With a CPU affinity (the CLI\'s default, and `cpus` here) V8\'s helper threads run on the pool\'s busy CPUs, so the runtime also turns V8\'s parallel scavenges off (`parallelScavenge`, src/runtime/scavenge.ts): a scrape no longer waits for a helper that took a share of a scavenge. In the "compiled" and "tsx" modes the process starts with V8\'s default flags and the runtime sets this one when it starts.',
   ],
   data: { suites },
 });

@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { constants as perfConstants, PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
 import pino from 'pino';
 import { createRuntime, discoverCollectors, type CpuSetting } from '../../src/runtime/index.js';
 import { formatCpuList } from '../../src/runtime/affinity.js';
@@ -71,6 +72,15 @@ export interface ScrapeSamples {
   latencyOnCpu: Stats;
   /** The `registry.metrics()` call alone. */
   render: Stats;
+  /** From due to the render's start: the futex wake-up (and a wait for a core, if any). */
+  wake: Stats;
+  /**
+   * Main-thread GC pauses (perf_hooks 'gc' entries: a scavenge's pause includes waiting for
+   * V8's helper threads to finish their share) inside each scrape's window, due → rendered.
+   */
+  gcPause: Stats;
+  /** Scavenges that ended inside a scrape's window, per scrape. */
+  scavengesPerScrape: number;
   scrapes: number;
   bytes: number;
 }
@@ -79,6 +89,11 @@ interface ScrapeRaw {
   latency: number[];
   onCpu: number[];
   render: number[];
+  wake: number[];
+  gc: number[];
+  /** Per scrape: the perf_hooks GC kinds (bit flags) of the pauses inside its window. */
+  gcKinds: number[];
+  scavenges: number;
   bytes: number;
 }
 
@@ -89,6 +104,11 @@ async function scrapeLoop(registry: Registry, ms: number): Promise<ScrapeSamples
   const latency: number[] = [];
   const onCpu: number[] = [];
   const render: number[] = [];
+  const wake: number[] = [];
+  const windows: [number, number][] = [];
+  const gcs: PerformanceEntry[] = [];
+  const observer = new PerformanceObserver((list) => gcs.push(...list.getEntries()));
+  observer.observe({ entryTypes: ['gc'] });
   let bytes = 0;
   const end = performance.now() + ms;
   while (performance.now() < end) {
@@ -110,9 +130,35 @@ async function scrapeLoop(registry: Registry, ms: number): Promise<ScrapeSamples
     latency.push(l);
     onCpu.push(Math.max(0, l - (runQueueWaitMs() - q0)));
     render.push(t1 - t0);
+    wake.push(t0 - due);
+    windows.push([due, t1]);
     bytes = text.length;
   }
-  return { latency: stats(latency), latencyOnCpu: stats(onCpu), render: stats(render), scrapes: latency.length, bytes, raw: { latency, onCpu, render, bytes } };
+  await sleep(0); // the observer's last entries
+  observer.disconnect();
+  const inside = ([a, b]: [number, number]) => gcs.filter((e) => e.startTime + e.duration > a && e.startTime < b);
+  const gc = windows.map((w) => inside(w).reduce((sum, e) => sum + Math.min(w[1], e.startTime + e.duration) - Math.max(w[0], e.startTime), 0));
+  const gcKinds = windows.map((w) => inside(w).reduce((k, e) => k | gcKind(e), 0));
+  const scavenges = windows.reduce((n, w) => n + inside(w).filter((e) => gcKind(e) === perfConstants.NODE_PERFORMANCE_GC_MINOR).length, 0);
+  return sampleStats({ latency, onCpu, render, wake, gc, gcKinds, scavenges, bytes });
+}
+
+/** A perf_hooks 'gc' entry's kind (perf_hooks.constants.NODE_PERFORMANCE_GC_*). */
+const gcKind = (e: PerformanceEntry): number => (e as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind ?? 0;
+
+function sampleStats(raw: ScrapeRaw): ScrapeSamples & { raw: ScrapeRaw } {
+  const { latency, onCpu, render, wake, gc, scavenges, bytes } = raw;
+  return {
+    latency: stats(latency),
+    latencyOnCpu: stats(onCpu),
+    render: stats(render),
+    wake: stats(wake),
+    gcPause: stats(gc),
+    scavengesPerScrape: scavenges / (latency.length || 1),
+    scrapes: latency.length,
+    bytes,
+    raw,
+  };
 }
 
 function counterValue(text: string, series: string): number {
@@ -206,15 +252,24 @@ export interface SaturationResult {
   burnerBurns: number;
   /** The CPUs the runtime gave the main thread and every other thread; null: it changed none. */
   affinity: { main: string; others: string } | null;
+  /** Whether the runtime turned V8's parallel scavenges off (src/runtime/scavenge.ts). */
+  serialScavenges: boolean;
+  /** An A/A control: the "loaded" blocks kept the pool idle too (the ratio's noise). */
+  control: boolean;
 }
 
 /** Samples of several scrape loops as one. */
 function merge(parts: { raw: ScrapeRaw }[]): ScrapeSamples & { raw: ScrapeRaw } {
-  const latency = parts.flatMap((p) => p.raw.latency);
-  const onCpu = parts.flatMap((p) => p.raw.onCpu);
-  const render = parts.flatMap((p) => p.raw.render);
-  const bytes = parts.at(-1)?.raw.bytes ?? 0;
-  return { latency: stats(latency), latencyOnCpu: stats(onCpu), render: stats(render), scrapes: latency.length, bytes, raw: { latency, onCpu, render, bytes } };
+  return sampleStats({
+    latency: parts.flatMap((p) => p.raw.latency),
+    onCpu: parts.flatMap((p) => p.raw.onCpu),
+    render: parts.flatMap((p) => p.raw.render),
+    wake: parts.flatMap((p) => p.raw.wake),
+    gc: parts.flatMap((p) => p.raw.gc),
+    gcKinds: parts.flatMap((p) => p.raw.gcKinds),
+    scavenges: parts.reduce((a, p) => a + p.raw.scavenges, 0),
+    bytes: parts.at(-1)?.raw.bytes ?? 0,
+  });
 }
 
 /** A burner that burns only while `gate` exists (else its run returns at once). */
@@ -252,6 +307,12 @@ export async function saturationScenario(args: {
   schedIdle?: boolean;
   /** `--collectors.cpus` (default `auto`, the CLI's; the library's own default is `all`). */
   cpus?: CpuSetting;
+  /** createRuntime's `parallelScavenge` (default: off when it pins threads, as `auto` does). */
+  parallelScavenge?: boolean;
+  /** Keep every sample (`raw` of `loaded` and `unloaded`), for analysis. */
+  keepRaw?: boolean;
+  /** A/A control: the "loaded" blocks keep the gate closed too (the ratio's noise floor). */
+  control?: boolean;
 }): Promise<SaturationResult> {
   const threads = args.threads ?? Math.max(4, 2 * os.availableParallelism());
   const blocks = args.blocks ?? 4;
@@ -266,7 +327,8 @@ export async function saturationScenario(args: {
   let burnerRuns = 0;
   let burnerBurns = 0;
   let affinity: SaturationResult['affinity'] = null;
-  const setLoad = (on: boolean) => (on ? writeFileSync(gate, '') : rmSync(gate, { force: true }));
+  let serialScavenges = false;
+  const setLoad = (on: boolean) => (on && !args.control ? writeFileSync(gate, '') : rmSync(gate, { force: true }));
   try {
     for (let t = 0; t < args.trials; t++) {
       setLoad(false);
@@ -277,7 +339,9 @@ export async function saturationScenario(args: {
         ...(args.niceIncrement !== undefined ? { niceIncrement: args.niceIncrement } : {}),
         ...(args.schedIdle !== undefined ? { schedIdle: args.schedIdle } : {}),
         cpus: args.cpus ?? 'auto',
+        ...(args.parallelScavenge !== undefined ? { parallelScavenge: args.parallelScavenge } : {}),
       });
+      serialScavenges = rt.serialScavenges;
       if (rt.affinity) affinity = { main: rt.affinity.main ? formatCpuList(rt.affinity.main) : 'unchanged', others: formatCpuList(rt.affinity.others) };
       try {
         // Every collector runs once (bulk fills the registry, threads start), then the schedules.
@@ -306,8 +370,8 @@ export async function saturationScenario(args: {
         await rt.stop();
       }
     }
-    const strip = ({ raw: _raw, ...s }: ScrapeSamples & { raw: ScrapeRaw }): ScrapeSamples => s;
-    return { series: args.series, threads, trials: args.trials, blocks, blockMs, unloaded: strip(merge(unloaded)), loaded: strip(merge(loaded)), trialRatios, burnerRuns, burnerBurns, affinity };
+    const strip = ({ raw, ...s }: ScrapeSamples & { raw: ScrapeRaw }): ScrapeSamples => (args.keepRaw ? { ...s, raw } : s) as ScrapeSamples;
+    return { series: args.series, threads, trials: args.trials, blocks, blockMs, unloaded: strip(merge(unloaded)), loaded: strip(merge(loaded)), trialRatios, burnerRuns, burnerBurns, affinity, serialScavenges, control: args.control === true };
   } finally {
     gen.remove();
   }

@@ -195,7 +195,10 @@ export async function startExporter(parsed: Parsed, logger: Logger, options: Sta
   // The exporter keeps a CPU for its main thread (--collectors.cpus=auto, the flag's default);
   // the library's default is no affinity, so the CLI states the flag's value.
   runtimeFlags['collectors.cpus'] ??= get<string>(flags, 'collectors.cpus');
-  const runtime = await createRuntime({ collectors, flags: runtimeFlags, logger });
+  // src/cli.ts turned V8's parallel scavenges off unless ATOMIC_EXPORTER_PARALLEL_SCAVENGE=1;
+  // the runtime would turn them off too when it pins threads: the variable keeps them for both.
+  const parallelScavenge = process.env.ATOMIC_EXPORTER_PARALLEL_SCAVENGE === '1' ? { parallelScavenge: true } : {};
+  const runtime = await createRuntime({ collectors, flags: runtimeFlags, logger, ...parallelScavenge });
   const enabled = runtime.collectors.filter((c) => c.enabled).map((c) => c.name);
   logger.info({ collectors: enabled.join(','), threads: runtime.threads, cpus: availableParallelism() }, 'Enabled collectors');
 

@@ -12,6 +12,7 @@
 import pino, { type Logger } from 'pino';
 import type { HostPaths } from '../collector/define.js';
 import { Registry } from '../registry.js';
+import { serialScavenges, wantsSerialScavenges } from './scavenge.js';
 import { allowedCpus, applyProcessAffinity, formatCpuList, planAffinity, releaseProcessAffinity, startLibuvThreads, type AffinityPlan, type CpuSetting } from './affinity.js';
 import { discoverCollectors, type DiscoveredCollector } from './discovery.js';
 import { CollectorRuntimeError } from './errors.js';
@@ -76,6 +77,13 @@ export interface RuntimeOptions {
    * the main thread's single CPU.
    */
   readonly cpus?: CpuSetting;
+  /**
+   * V8's parallel scavenges (see scavenge.ts). Default: turned off (`--no-parallel-scavenge`,
+   * for the whole process, for the rest of its life) when the runtime applies a CPU affinity
+   * (`cpus`), since V8's helper threads then run on the pool's busy CPUs and a scrape waited
+   * for them; left alone otherwise. true: never touched; false: turned off in any case.
+   */
+  readonly parallelScavenge?: boolean;
   /** At most one failure line per collector per this many ms (default 60 s). */
   readonly logIntervalMs?: number;
   /**
@@ -111,6 +119,8 @@ export interface CollectorRuntime {
   readonly threads: number;
   /** The CPU affinity the runtime set (affinity.ts); undefined when it changed none. */
   readonly affinity: AffinityPlan | undefined;
+  /** Whether the runtime turned V8's parallel scavenges off (`parallelScavenge`, scavenge.ts). */
+  readonly serialScavenges: boolean;
   /** Starts every enabled collector's schedule (first run now). Idempotent. */
   start(): void;
   /** Stops the schedules, cancels runs in flight, ends the pool. The registry keeps its values. */
@@ -203,6 +213,8 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Colle
     if (plan && allowed && applyProcessAffinity(plan, allowed)) affinity = plan;
     else if (plan) logger.debug({ cpus: formatCpuList(plan.others) }, 'could not set CPU affinity (no taskset?): collector threads keep their priority only');
   }
+  const serial = threads > 0 && wantsSerialScavenges(options.parallelScavenge, affinity !== undefined);
+  if (serial) serialScavenges();
   if (threads > 0) {
     pool = new CollectorPool({
       threads,
@@ -263,6 +275,7 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Colle
     registry,
     threads,
     affinity,
+    serialScavenges: serial,
     get collectors(): CollectorInfo[] {
       return resolved.collectors.map((c) => {
         const s = byName.get(c.name);

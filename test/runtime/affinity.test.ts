@@ -124,6 +124,8 @@ describe('runtime thread affinity', { skip: !linux ? 'Linux only' : false }, () 
     const rt = await createRuntime({ collectors, threads: 1, logger: memoryLogger().logger, flags: { 'collectors.cpus': 'auto' } });
     try {
       assert.deepEqual(rt.affinity, { main: [cpus[0]], others: cpus.slice(1) });
+      // V8's helper threads are on the pool's CPUs now: no scrape waits for them in a scavenge.
+      assert.equal(rt.serialScavenges, true);
       const p = await probeRun(rt);
       assert.notEqual(p.tid, process.pid);
       assert.equal(p.cpus, rest);
@@ -182,6 +184,7 @@ describe('runtime thread affinity', { skip: !linux ? 'Linux only' : false }, () 
       const rt = await createRuntime({ collectors, threads: 1, logger: memoryLogger().logger, flags });
       try {
         assert.equal(rt.affinity, undefined, JSON.stringify(flags));
+        assert.equal(rt.serialScavenges, false, JSON.stringify(flags));
         assert.equal((await probeRun(rt)).cpus, allowed);
         for (const t of threads()) assert.equal(cpusOf(t), allowed, `thread ${t}`);
       } finally {
