@@ -36,6 +36,8 @@ interface Scrape {
   status: number;
   /** Why the body is not complete ('' when it is), or the fetch error. */
   problem: string;
+  /** Request to last byte, ms (for failure messages only: no latency is asserted here). */
+  ms: number;
   /** counting_runs_total in the body, NaN when absent. */
   countingRuns: number;
   body: string;
@@ -112,7 +114,7 @@ describe('atomic-exporter with the four faulty collectors, scraped over HTTP and
       const elapsed = performance.now() - t0;
       if (elapsed >= MAX_SCRAPE_MS || (elapsed >= MIN_SCRAPE_MS && (!prom || promScrapes >= PROM_SCRAPES))) break;
       const format = i % 2 === 0 ? 'text' : 'openmetrics';
-      const scrape: Scrape = { at: elapsed, format, status: 0, problem: '', countingRuns: NaN, body: '' };
+      const scrape: Scrape = { at: elapsed, format, status: 0, problem: '', ms: NaN, countingRuns: NaN, body: '' };
       try {
         const res = await fetch(`${exporter.url}/metrics`, {
           headers: format === 'openmetrics' ? { accept: OPENMETRICS } : {},
@@ -120,6 +122,7 @@ describe('atomic-exporter with the four faulty collectors, scraped over HTTP and
         });
         scrape.status = res.status;
         scrape.body = await res.text();
+        scrape.ms = performance.now() - t0 - elapsed;
         scrape.countingRuns = valueOf(scrape.body, 'counting_runs_total');
         scrape.problem = res.status === 200 ? incomplete(scrape.body, format, reference[format]) : `HTTP ${res.status}`;
         if (scrape.problem === '' && reference[format] === undefined) reference[format] = families(scrape.body);
@@ -181,7 +184,13 @@ describe('atomic-exporter with the four faulty collectors, scraped over HTTP and
     const [count] = await prom.query('count_over_time(up{job="faults"}[1m])');
     const [min] = await prom.query('min_over_time(up{job="faults"}[1m])');
     assert.ok((count?.value ?? 0) >= PROM_SCRAPES, `Prometheus scraped ${count?.value ?? 0} times`);
-    assert.equal(min?.value, 1, 'up was 0 in some scrape');
+    if (min?.value !== 1) {
+      const [slowest] = await prom.query('max_over_time(scrape_duration_seconds{job="faults"}[1m])');
+      const [down] = await prom.query('count_over_time(up{job="faults"}[1m]) - sum_over_time(up{job="faults"}[1m])');
+      const health = (await prom.targets()).map((x) => `${x.health} ${x.lastError}`).join('; ');
+      const ours = Math.max(...scrapes.map((x) => x.ms).filter((x) => !Number.isNaN(x)));
+      assert.fail(`up was 0 in ${down?.value} of ${count?.value} scrapes; slowest Prometheus scrape ${slowest?.value} s, slowest of the test's ${ours.toFixed(0)} ms; target now: ${health}`);
+    }
     const [samples] = await prom.query('min_over_time(scrape_samples_scraped{job="faults"}[1m])');
     assert.ok((samples?.value ?? 0) > 50, `a scrape had ${samples?.value} samples`);
   });
@@ -191,12 +200,19 @@ describe('atomic-exporter with the four faulty collectors, scraped over HTTP and
     const byCollector = (s: Sample[]) => Object.fromEntries(s.map((x) => [x.metric.collector, x.value]));
     const ever = byCollector(await prom.query('max_over_time(atomic_exporter_collector_success{job="faults"}[1m])'));
     for (const c of FAULTY) assert.equal(ever[c], 0, `${c}: success was ${ever[c]} at some scrape`);
-    const now = byCollector(await prom.query('atomic_exporter_collector_success{job="faults"}'));
-    assert.deepEqual(now, { throwing: 0, hung: 0, exiting: 0, burner: 1, counting: 1 });
-    // Each failure shows as its own result; the healthy collector has no failed run.
+    // The latest scrape (waited for: Prometheus may not have the latest run of each yet).
+    const want = { throwing: 0, hung: 0, exiting: 0, burner: 1, counting: 1 };
+    const latest = await prom
+      .waitFor('atomic_exporter_collector_success{job="faults"}', (s) => Object.entries(want).every(([c, v]) => byCollector(s)[c] === v), 5_000)
+      .catch((err: Error) => assert.fail(err.message));
+    assert.deepEqual(byCollector(latest), want);
+    // Each failure shows as its own result; the healthy collector has no failed run. (The burner
+    // is not asserted beyond "it ran": a loaded CI machine may push a 180 ms burn past its 200 ms
+    // timeout, which is not the fault the issue is about.)
     const results = await prom.query('sum by (collector, result) (atomic_exporter_collector_runs_total{job="faults"}) > 0');
-    const got = results.map((s) => `${s.metric.collector}/${s.metric.result}`).sort();
-    assert.deepEqual(got, ['burner/ok', 'counting/ok', 'exiting/crash', 'hung/timeout', 'throwing/error']);
+    const got = results.map((s) => `${s.metric.collector}/${s.metric.result}`).filter((r) => !r.startsWith('burner/')).sort();
+    assert.deepEqual(got, ['counting/ok', 'exiting/crash', 'hung/timeout', 'throwing/error']);
+    assert.ok(results.some((s) => s.metric.collector === 'burner' && s.metric.result === 'ok'), 'the burner ran');
     // The failing collectors' own series never reach Prometheus.
     const theirs = await prom.query('count by (__name__) ({job="faults",__name__=~"(throwing|hung|exiting)_.*"})');
     assert.deepEqual(theirs, []);
