@@ -3,7 +3,8 @@
  * compiles the runtime's TypeScript again (hundreds of ms of CPU per thread on this machine), so
  * a bench of thread replacements under tsx measures tsx. This builds the runtime, the bench
  * workloads and the fixture collectors into a cache folder with tsc, and runs a workload there
- * in a child process on plain Node.
+ * in a child process on plain Node. The built-in collectors (`workers/`) are built too, so
+ * `<dir>/src/cli.js` is the `atomic-exporter` command as `npm start` runs it (bench/runtime-http.ts).
  */
 import { fork, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -25,7 +26,7 @@ export function buildCompiled(): { dir?: string; log: string } {
     JSON.stringify({
       extends: path.join(ROOT, 'tsconfig.json'),
       compilerOptions: { noEmit: false, outDir: OUT, rootDir: ROOT, declaration: false, sourceMap: false, incremental: true, tsBuildInfoFile: path.join(OUT, '.tsbuildinfo') },
-      include: [path.join(ROOT, 'src'), path.join(ROOT, 'bench/runtime/workloads.ts'), path.join(ROOT, 'bench/lib'), path.join(ROOT, 'test/fixtures/collectors')],
+      include: [path.join(ROOT, 'src'), path.join(ROOT, 'workers'), path.join(ROOT, 'bench/runtime/workloads.ts'), path.join(ROOT, 'bench/lib'), path.join(ROOT, 'test/fixtures/collectors')],
     }),
   );
   // Files under node_modules/ are CommonJS unless their own package.json says otherwise.
