@@ -61,11 +61,16 @@ export interface RuntimeOptions {
   readonly paths?: Partial<HostPaths>;
   /** Default: pino on stderr at info. */
   readonly logger?: Logger;
-  /** Nice increment of pool threads (default 19; 0 keeps the main thread's priority). */
+  /**
+   * Nice increment of pool threads (0 keeps the main thread's priority). Default: 19, or 0 when
+   * the CPU affinity gives the main thread CPUs of its own (`cpus`), which keeps scrapes fast
+   * without the priority inversion a low priority brings on a busy host (see createRuntime).
+   */
   readonly niceIncrement?: number;
   /**
-   * Linux: pool threads run under SCHED_IDLE (default true; see priority.ts), so a scrape
-   * takes a core from a CPU-bound collector at once. false leaves them at their nice value.
+   * Linux: pool threads run under SCHED_IDLE (see priority.ts), so a scrape takes a core from a
+   * CPU-bound collector at once; false leaves them at their nice value. Default: true, or false
+   * when the main thread has CPUs of its own (as `niceIncrement`).
    */
   readonly schedIdle?: boolean;
   /**
@@ -213,14 +218,24 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Colle
     if (plan && allowed && applyProcessAffinity(plan, allowed)) affinity = plan;
     else if (plan) logger.debug({ cpus: formatCpuList(plan.others) }, 'could not set CPU affinity (no taskset?): collector threads keep their priority only');
   }
+  // CPUs or priority, not both. With a CPU of its own the main thread needs no priority over the
+  // pool, and a low priority does harm there: pool threads take locks the main thread takes too
+  // (Node's platform task queue, on every GC and optimizing compile of any isolate; malloc's),
+  // and on a host whose other processes keep every core busy a SCHED_IDLE thread preempted while
+  // holding one runs again only a second or so later. Measured (2 cores, two busy-loop
+  // processes beside the exporter with the four faulty collectors, gdb showing the main thread
+  // in NodePlatform::CallOnWorkerThread's mutex): scrape p99 ~900 ms under SCHED_IDLE, 164 ms at
+  // nice +19, 8.4 ms at nice 0, where node_exporter kept 18 ms. Without such a CPU (one CPU,
+  // `cpus: 'all'`, no taskset) priority is all that keeps collectors from delaying scrapes.
+  const isolated = affinity?.main !== undefined;
   const serial = threads > 0 && wantsSerialScavenges(options.parallelScavenge, affinity !== undefined);
   if (serial) serialScavenges();
   if (threads > 0) {
     pool = new CollectorPool({
       threads,
       registry,
-      threadData: { kind: 'atomic-exporter/pool', store: registry.share(), phases, collectorState: enabled.map(() => createStateBuffer()), schedIdle: options.schedIdle ?? true, ...(affinity ? { cpus: affinity.others } : {}) },
-      niceIncrement: options.niceIncrement ?? DEFAULT_NICE,
+      threadData: { kind: 'atomic-exporter/pool', store: registry.share(), phases, collectorState: enabled.map(() => createStateBuffer()), schedIdle: options.schedIdle ?? !isolated, ...(affinity ? { cpus: affinity.others } : {}) },
+      niceIncrement: options.niceIncrement ?? (isolated ? 0 : DEFAULT_NICE),
       onReplacement: (reason, threadId) => {
         self.recordReplacement(reason);
         logger.debug({ threadId, reason }, 'worker thread replaced');

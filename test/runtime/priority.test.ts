@@ -1,13 +1,15 @@
 /**
  * Pool threads' CPU priority (src/runtime/priority.ts): each pool thread puts itself under
  * SCHED_IDLE on Linux (when util-linux's chrt is there), replacements too; the main thread keeps
- * its policy; `schedIdle: false` leaves the threads at their nice value.
+ * its policy; `schedIdle: false` leaves the threads at their nice value. When the main thread has
+ * CPUs of its own (`cpus: 'auto'`), pool threads keep the normal policy and nice 0 by default.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { parseCpuList } from '../../src/runtime/affinity.js';
 import { createRuntime, discoverCollectors, type DiscoveredCollector } from '../../src/runtime/index.js';
 import { makeTempDir, type TempDir } from '../support/tempdir.js';
 import { memoryLogger, sample } from './helpers.js';
@@ -16,6 +18,8 @@ const SCHED_OTHER = 0;
 const SCHED_IDLE = 5;
 const linux = process.platform === 'linux';
 const hasChrt = linux && spawnSync('chrt', ['--help'], { stdio: 'ignore' }).status === 0;
+const hasTaskset = linux && spawnSync('taskset', ['--version'], { stdio: 'ignore' }).status === 0;
+const cpuCount = linux ? parseCpuList(/^Cpus_allowed_list:\s*(\S+)/m.exec(readFileSync('/proc/self/status', 'utf8'))![1]!).length : 1;
 
 /** Reports the policy and nice value of the thread that runs it; ends its thread if `exitFile` exists. */
 const probe = (exitFile: string) => `import { existsSync, readFileSync, readlinkSync, unlinkSync } from 'node:fs';
@@ -57,7 +61,7 @@ describe('pool thread priority', { skip: !linux ? 'Linux only' : false }, () => 
     await tmp.remove();
   });
 
-  async function probeOnce(options: { schedIdle?: boolean; niceIncrement?: number }): Promise<{ policy: number; nice: number; tid: number }> {
+  async function probeOnce(options: { schedIdle?: boolean; niceIncrement?: number; cpus?: 'auto' | 'all' }): Promise<{ policy: number; nice: number; tid: number }> {
     const rt = await createRuntime({ collectors, threads: 1, logger: memoryLogger().logger, ...options });
     try {
       const [r] = await rt.collectOnce();
@@ -81,6 +85,15 @@ describe('pool thread priority', { skip: !linux ? 'Linux only' : false }, () => 
     const p = await probeOnce({ schedIdle: false });
     assert.equal(p.policy, SCHED_OTHER);
     assert.equal(p.nice, 19);
+  });
+
+  it('keeps the normal policy and nice 0 when the main thread has a CPU of its own (cpus auto, what the command does); explicit options still win', { skip: !hasTaskset ? 'no taskset' : cpuCount < 2 ? 'one CPU' : false }, async () => {
+    // A low priority there would only bring priority inversion: see createRuntime.
+    const p = await probeOnce({ cpus: 'auto' });
+    assert.equal(p.policy, SCHED_OTHER);
+    assert.equal(p.nice, 0);
+    if (hasChrt) assert.equal((await probeOnce({ cpus: 'auto', schedIdle: true, niceIncrement: 5 })).policy, SCHED_IDLE);
+    assert.equal((await probeOnce({ cpus: 'auto', schedIdle: false, niceIncrement: 5 })).nice, 5);
   });
 
   it('applies to a thread that replaces a dead one', { skip: !hasChrt ? 'no chrt' : false }, async () => {
