@@ -21,6 +21,11 @@
  * the CPUs it may use (all of them if the list names every one); `all` changes nothing; with one
  * CPU, `auto` changes nothing.
  *
+ * Once the main thread has a CPU of its own, pool threads go back to normal priority
+ * (index.ts): the CPUs keep collectors off the main thread, and a low priority on top would
+ * bring priority inversion on a busy host (a SCHED_IDLE pool thread preempted while holding a
+ * lock the main thread also takes).
+ *
  * The cost: collectors (and the pool isolates' GC) get one CPU fewer: on 2 cores, one core for
  * every collector, as node_exporter's default GOMAXPROCS=1 gives its collectors. And the main
  * thread cannot leave its CPU: another process keeping that CPU busy slows scrapes down, where

@@ -138,7 +138,8 @@ export interface CollectorRuntime {
 }
 
 /**
- * Pool threads' nice increment. +19 (the lowest priority) rather than a mild +5: on a 2-core host
+ * Pool threads' nice increment when the main thread has no CPU of its own (else 0: see
+ * createRuntime). +19 (the lowest priority) rather than a mild +5: on a 2-core host
  * with the pool saturated, +5 still let collector threads keep the main thread in the run queue
  * (bench/runtime-faults.ts: loaded/unloaded scrape p99 1.31× at +5, 1.18× at +19; fault p99
  * 10.1 → 4.6 ms). Collectors are the exporter's background work: scrapes come first. On Linux the

@@ -14,6 +14,7 @@
  * - `niceIncrement`: pool threads run at a lower CPU priority (Linux: per thread) than the
  *   main thread, so a collector burning CPU slows other collectors before it slows a scrape.
  *   On Linux each thread also puts itself under SCHED_IDLE when it starts (priority.ts, task.ts).
+ *   Neither when the main thread has CPUs of its own (index.ts).
  */
 import { Piscina } from 'piscina';
 import type { Worker } from 'node:worker_threads';

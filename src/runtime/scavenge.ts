@@ -14,7 +14,7 @@
  * So a runtime that applies a CPU affinity also makes scavenges serial (the main thread does
  * its own, p50 0.72 vs 0.61 ms in the same runs), unless `parallelScavenge: true`. The flag is
  * V8's, for the whole process (every isolate: the pool threads' scavenges become serial too,
- * and run on their own low-priority threads), and V8 reads it at every scavenge. It stays set
+ * and run on their own threads), and V8 reads it at every scavenge. It stays set
  * when the runtime stops: V8 has no call to read a flag back, so the runtime cannot tell what
  * to restore. The `atomic-exporter` command sets it at start anyway (src/cli.ts).
  */
