@@ -10,10 +10,9 @@
  * trace: 5–6 ms waits behind them). bench/runtime-faults.ts (saturation) measured the scrape p99
  * 1.3–1.7× slower with the pool saturated than idle, all of it time spent waiting for a core.
  *
- * So with two or more CPUs the main thread keeps the first CPU the process may use to itself
- * (`--collectors.cpus=auto`): it is pinned to it, and every other thread runs on the rest: pool
- * threads pin themselves when they start (replacements too), V8's and libuv's helper threads are
- * pinned by the main thread when the pool starts. Leaving the main thread free to run anywhere
+ * So with two or more CPUs the main thread keeps the first CPU the process may use for itself
+ * (`--collectors.cpus=auto`): it is pinned to it, and pool threads pin themselves to the rest
+ * when they start (replacements too). Leaving the main thread free to run anywhere
  * was not enough: Linux counts a CPU that runs only SCHED_IDLE threads as idle when it places a
  * waking thread, so the main thread moved to the pool's CPUs and waited there again (behind V8's
  * helpers, or another SCHED_IDLE thread) while the first CPU sat idle. A list
@@ -25,6 +24,13 @@
  * (index.ts): the CPUs keep collectors off the main thread, and a low priority on top would
  * bring priority inversion on a busy host (a SCHED_IDLE pool thread preempted while holding a
  * lock the main thread also takes).
+ *
+ * V8's and libuv's helper threads (started before the pool) go with the main thread: they do its
+ * concurrent GC work (marking, sweeping), its compiles and its gzip. On the pool's CPUs, beside
+ * collectors at normal priority, they fell behind and the main thread did that work itself:
+ * the saturated-pool scrape p99 went to 1.65× idle (tsx), 1.10× with the helpers on the main
+ * thread's CPU. They also do the pool isolates' GC and compiles, which then share that CPU;
+ * collectors' GC is small next to a scrape's.
  *
  * The cost: collectors (and the pool isolates' GC) get one CPU fewer: on 2 cores, one core for
  * every collector, as node_exporter's default GOMAXPROCS=1 gives its collectors. And the main
@@ -163,8 +169,9 @@ export function startLibuvThreads(): Promise<void> {
 let applied: { count: number; restore: readonly number[] } | undefined;
 
 /**
- * Main thread: applies a plan to the process (the main thread → `main`, every other thread now →
- * `others`; threads started later by the pool pin themselves). Counted: `releaseProcessAffinity`
+ * Main thread: applies a plan to the process (the main thread and every other thread now, its
+ * helpers, → `main`, or `others` when the plan leaves the main thread's CPUs alone; threads
+ * started later by the pool pin themselves to `others`). Counted: `releaseProcessAffinity`
  * gives every thread `restore` back when every runtime that applied it has released it. Returns
  * whether taskset worked.
  */
@@ -175,7 +182,10 @@ export function applyProcessAffinity(plan: AffinityPlan, restore: readonly numbe
   }
   let ok = false;
   // A thread may end between the listing and taskset (a pool thread being replaced): ignored.
-  for (const tid of otherThreads()) ok = setThreadCpus(tid, plan.others) || ok;
+  // The threads there are now are V8's and libuv's helpers (the pool's start later and pin
+  // themselves): they go where the main thread goes, whose GC work they share (see above).
+  const helpers = plan.main ?? plan.others;
+  for (const tid of otherThreads()) ok = setThreadCpus(tid, helpers) || ok;
   if (ok) {
     applied = { count: 1, restore };
     if (plan.main) setThreadCpus(process.pid, plan.main);

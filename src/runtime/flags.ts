@@ -73,7 +73,7 @@ export const RUNTIME_FLAGS: readonly FlagSpec[] = [
     type: 'string',
     default: 'auto',
     help:
-      'CPUs of collector threads and helper threads (Linux): auto (with 2+ CPUs, every CPU but the first, which the main thread keeps to itself for scrapes), all (no CPU affinity) or a list such as 1-3 (the main thread gets the other CPUs).',
+      'CPUs of collector threads (Linux): auto (with 2+ CPUs, every CPU but the first, which the main thread and its helper threads keep for scrapes), all (no CPU affinity) or a list such as 1-3 (the main thread and its helpers get the other CPUs).',
   },
   { name: 'collectors.interval', type: 'duration', default: formatDuration(DEFAULT_INTERVAL_MS), help: 'Interval of collectors that do not set their own.' },
   { name: 'collectors.timeout', type: 'duration', default: formatDuration(DEFAULT_TIMEOUT_MS), help: 'Timeout of collectors that do not set their own (never longer than the interval).' },

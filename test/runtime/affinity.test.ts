@@ -118,22 +118,21 @@ describe('runtime thread affinity', { skip: !linux ? 'Linux only' : false }, () 
     return { cpus: /cpus="([^"]+)"/.exec(line)![1]!, tid: sample(text, 'probe_thread_tid')! };
   }
 
-  it('auto: pool threads and helper threads off the first CPU, the main thread on it alone; stop() undoes it', { skip: !hasTaskset ? 'no taskset' : cpus.length < 2 ? 'one CPU' : false }, async () => {
+  it('auto: pool threads off the first CPU, the main thread and its helper threads on it; stop() undoes it', { skip: !hasTaskset ? 'no taskset' : cpus.length < 2 ? 'one CPU' : false }, async () => {
     const rest = formatCpuList(cpus.slice(1));
     const before = threads();
     const rt = await createRuntime({ collectors, threads: 1, logger: memoryLogger().logger, flags: { 'collectors.cpus': 'auto' } });
     try {
       assert.deepEqual(rt.affinity, { main: [cpus[0]], others: cpus.slice(1) });
-      // V8's helper threads are on the pool's CPUs now: no scrape waits for them in a scavenge.
       assert.equal(rt.serialScavenges, true);
       const p = await probeRun(rt);
       assert.notEqual(p.tid, process.pid);
       assert.equal(p.cpus, rest);
       assert.equal(cpusOf(process.pid), String(cpus[0]));
-      // The helper threads there were when the runtime started (V8's, libuv's) moved off the
-      // first CPU; threads started since pin themselves (the pool's) or are not the runtime's.
+      // The helper threads there were when the runtime started (V8's, libuv's) went with the
+      // main thread; threads started since pin themselves (the pool's) or are not the runtime's.
       const now = threads();
-      for (const t of before) if (t !== process.pid && now.includes(t)) assert.equal(cpusOf(t), rest, `thread ${t}`);
+      for (const t of before) if (now.includes(t)) assert.equal(cpusOf(t), String(cpus[0]), `thread ${t}`);
     } finally {
       await rt.stop();
     }
@@ -155,13 +154,19 @@ describe('runtime thread affinity', { skip: !linux ? 'Linux only' : false }, () 
     }
   });
 
-  it('a list: the other threads get those CPUs, the main thread the rest', { skip: !hasTaskset ? 'no taskset' : cpus.length < 2 ? 'one CPU' : false }, async () => {
+  it('a list: pool threads get those CPUs, the main thread and its helpers the rest', { skip: !hasTaskset ? 'no taskset' : cpus.length < 2 ? 'one CPU' : false }, async () => {
     const last = cpus.at(-1)!;
+    const before = threads();
     const rt = await createRuntime({ collectors, threads: 1, logger: memoryLogger().logger, flags: { 'collectors.cpus': String(last) } });
     try {
-      assert.equal((await probeRun(rt)).cpus, String(last));
-      assert.equal(cpusOf(process.pid), formatCpuList(cpus.slice(0, -1)));
-      for (const t of threads()) if (t !== process.pid) assert.equal(cpusOf(t), String(last), `thread ${t}`);
+      const p = await probeRun(rt);
+      assert.equal(p.cpus, String(last));
+      const mainCpus = formatCpuList(cpus.slice(0, -1));
+      assert.equal(cpusOf(process.pid), mainCpus);
+      for (const t of threads()) {
+        if (before.includes(t)) assert.equal(cpusOf(t), mainCpus, `helper thread ${t}`);
+        else assert.equal(cpusOf(t), String(last), `pool thread ${t}`);
+      }
     } finally {
       await rt.stop();
     }
