@@ -176,7 +176,7 @@ const tables: BenchTable[] = [
       'Latency is counted from when the scrape was due. "On-CPU" subtracts the time Linux kept the main thread waiting for a core (schedstat run-queue time): what is left is the process\'s own delay. "GC pause in it": main-thread GC pauses (perf_hooks) inside the scrape, due → rendered; a scavenge\'s pause includes waiting for V8\'s helper threads to finish their share.',
       ...suites.map(
         (s) =>
-          `[${s.mode}] loaded/unloaded p99: ${fmtRatio(ratioOf(s.saturation, 'latency'))} (on-CPU ${fmtRatio(ratioOf(s.saturation, 'latencyOnCpu'))}), ${s.saturation.trials} trials × ${s.saturation.blocks} idle and ${s.saturation.blocks} loaded blocks of ${s.saturation.blockMs} ms, alternating, samples pooled; per trial: ${s.saturation.trialRatios.map(fmtRatio).join(', ')}; ${s.saturation.affinity ? `main thread on CPU ${s.saturation.affinity.main}, every other thread on ${s.saturation.affinity.others}` : 'no CPU affinity set'}; ${s.saturation.serialScavenges ? 'parallel scavenges off (the runtime, with its CPU affinity)' : 'parallel scavenges as the process started'}.`,
+          `[${s.mode}] loaded/unloaded p99: ${fmtRatio(ratioOf(s.saturation, 'latency'))} (on-CPU ${fmtRatio(ratioOf(s.saturation, 'latencyOnCpu'))}), ${s.saturation.trials} trials × ${s.saturation.blocks} idle and ${s.saturation.blocks} loaded blocks of ${s.saturation.blockMs} ms, alternating, samples pooled; per trial: ${s.saturation.trialRatios.map(fmtRatio).join(', ')}; ${s.saturation.affinity ? `main thread and its helper threads on CPU ${s.saturation.affinity.main}, pool threads on ${s.saturation.affinity.others}` : 'no CPU affinity set'}; ${s.saturation.serialScavenges ? 'parallel scavenges off (the runtime, with its CPU affinity)' : 'parallel scavenges as the process started'}.`,
       ),
       ...suites.flatMap((s) =>
         s.saturationParallelScavenge
@@ -242,7 +242,7 @@ const written = writeResult(opts.outDir, {
   targets,
   tables,
   notes: [
-    'With 2+ CPUs the main thread keeps the first CPU to itself and every other thread (pool threads, V8 and libuv helpers) runs on the rest (src/runtime/affinity.ts, --collectors.cpus=auto), so a waking scrape finds a core no collector holds; pool threads then run at normal priority. With --collectors.cpus=all they run at nice +19 (piscina niceIncrement) and, on Linux, under SCHED_IDLE (src/runtime/priority.ts), so collectors yield the CPU to the main thread.',
+    'With 2+ CPUs the main thread keeps the first CPU, with V8\'s and libuv\'s helper threads (its GC, compiles, gzip), and pool threads run on the rest (src/runtime/affinity.ts, --collectors.cpus=auto), so a waking scrape finds a core no collector holds; pool threads then run at normal priority. With --collectors.cpus=all they run at nice +19 (piscina niceIncrement) and, on Linux, under SCHED_IDLE (src/runtime/priority.ts), so collectors yield the CPU to the main thread.',
     'Under tsx each new pool thread compiles the runtime again: the "no back-off" rows, where a thread dies every 500 ms, show it.',
     'With a CPU affinity (the CLI\'s default, and `cpus` here) V8\'s helper threads run on the pool\'s busy CPUs, so the runtime also turns V8\'s parallel scavenges off (`parallelScavenge`, src/runtime/scavenge.ts): a scrape no longer waits for a helper that took a share of a scavenge. In the "compiled" and "tsx" modes the process starts with V8\'s default flags and the runtime sets this one when it starts.',
   ],
