@@ -242,7 +242,7 @@ const written = writeResult(opts.outDir, {
   targets,
   tables,
   notes: [
-    'With 2+ CPUs the main thread keeps the first CPU, with V8\'s and libuv\'s helper threads (its GC, compiles, gzip), and pool threads run on the rest (src/runtime/affinity.ts, --collectors.cpus=auto), so a waking scrape finds a core no collector holds; pool threads then run at normal priority. With --collectors.cpus=all they run at nice +19 (piscina niceIncrement) and, on Linux, under SCHED_IDLE (src/runtime/priority.ts), so collectors yield the CPU to the main thread.',
+    'With 2+ CPUs the main thread keeps the first CPU, with V8\'s and libuv\'s helper threads (its GC, compiles, gzip), and pool threads run on the rest (src/runtime/affinity.ts, --collectors.cpus=auto), so a waking scrape finds a core no collector holds; pool threads run at normal priority (a lower one brought priority inversion on a busy host: src/runtime/index.ts, bench/runtime-http.ts). With --collectors.cpus=all, CPU-bound collectors share the main thread\'s cores at that priority.',
     'Under tsx each new pool thread compiles the runtime again: the "no back-off" rows, where a thread dies every 500 ms, show it.',
     'With a CPU affinity (the CLI\'s default, and `cpus` here) V8\'s helper threads run on the pool\'s busy CPUs, so the runtime also turns V8\'s parallel scavenges off (`parallelScavenge`, src/runtime/scavenge.ts): a scrape no longer waits for a helper that took a share of a scavenge. In the "compiled" and "tsx" modes the process starts with V8\'s default flags and the runtime sets this one when it starts.',
   ],

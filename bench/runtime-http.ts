@@ -519,7 +519,7 @@ const tables: BenchTable[] = [
     ]),
     notes: [
       `One busy-loop process per core (${machine.cores}) at normal priority, started once the target is ready, for the whole window; the scraper competes with them too.`,
-      'By default (CPU affinity auto) the exporter\'s pool threads run at normal priority on the CPUs the main thread does not have. With --collectors.cpus=all they run under SCHED_IDLE at nice +19 instead: a pool thread preempted while holding a lock the main thread needs (Node\'s platform task queue, taken on every GC and compile) then runs again only after a long wait, and scrapes wait with it (src/runtime/index.ts).',
+      'The exporter\'s pool threads run at normal priority; by default (CPU affinity auto) on the CPUs the main thread and its helpers do not have, with --collectors.cpus=all on every CPU. Under SCHED_IDLE at nice +19 (the default before; createRuntime({ schedIdle, niceIncrement }) still offers it) a pool thread preempted while holding a lock the main thread needs (Node\'s platform task queue, taken on every GC and compile) ran again only after a long wait, with scrapes waiting on it, and collectors starved: p99 572–914 ms and 3–7 of 80 healthy runs with --collectors.cpus=all (src/runtime/index.ts).',
       'Incomplete here can also mean a collector starved past its timeout: its series are then gone from the body (a failed run), although the HTTP body is whole.',
     ],
   },

@@ -1,8 +1,8 @@
 /**
  * Which CPUs the exporter's threads may run on (Linux), so a scrape finds a free core.
  *
- * Pool threads run under SCHED_IDLE (priority.ts), yet on a host whose cores they all keep busy
- * the main thread still waits for a core when it wakes up for a scrape: Linux's fair scheduler
+ * A low priority for pool threads (SCHED_IDLE, priority.ts; no longer the default) did not keep
+ * the main thread from waiting for a core when it woke up for a scrape: Linux's fair scheduler
  * (EEVDF) weighs a SCHED_IDLE thread low but does not always switch to a waking normal thread at
  * once (a sched_switch trace showed it run another SCHED_IDLE pool thread for 5 ms, until the next
  * 250 Hz tick, with the main thread runnable on the same core), and V8's helper threads, which do
@@ -20,10 +20,9 @@
  * the CPUs it may use (all of them if the list names every one); `all` changes nothing; with one
  * CPU, `auto` changes nothing.
  *
- * Once the main thread has a CPU of its own, pool threads go back to normal priority
- * (index.ts): the CPUs keep collectors off the main thread, and a low priority on top would
- * bring priority inversion on a busy host (a SCHED_IDLE pool thread preempted while holding a
- * lock the main thread also takes).
+ * Pool threads run at normal priority (index.ts): the CPUs keep collectors off the main thread,
+ * and a low priority would bring priority inversion on a busy host (a SCHED_IDLE pool thread
+ * preempted while holding a lock the main thread also takes).
  *
  * V8's and libuv's helper threads (started before the pool) go with the main thread: they do its
  * concurrent GC work (marking, sweeping), its compiles and its gzip. On the pool's CPUs, beside
@@ -38,8 +37,7 @@
  * the scheduler could otherwise move the main thread away (`--collectors.cpus=all` if so).
  *
  * Node has no call for sched_setaffinity: util-linux's `taskset` sets it, for a thread id, from a
- * child process. Without taskset (or off Linux) nothing changes: the threads keep their priority
- * only. When the last runtime of the process stops, every thread gets back the CPUs the main
+ * child process. Without taskset (or off Linux) nothing changes. When the last runtime of the process stops, every thread gets back the CPUs the main
  * thread had before.
  */
 import { execFileSync } from 'node:child_process';

@@ -62,15 +62,14 @@ export interface RuntimeOptions {
   /** Default: pino on stderr at info. */
   readonly logger?: Logger;
   /**
-   * Nice increment of pool threads (0 keeps the main thread's priority). Default: 19, or 0 when
-   * the CPU affinity gives the main thread CPUs of its own (`cpus`), which keeps scrapes fast
-   * without the priority inversion a low priority brings on a busy host (see createRuntime).
+   * Nice increment of pool threads (default 0: the main thread's priority). A low priority lets
+   * scrapes take a core from CPU-bound collectors sooner, but brings priority inversion and
+   * starved collectors on a host whose cores other processes keep busy (see createRuntime).
    */
   readonly niceIncrement?: number;
   /**
-   * Linux: pool threads run under SCHED_IDLE (see priority.ts), so a scrape takes a core from a
-   * CPU-bound collector at once; false leaves them at their nice value. Default: true, or false
-   * when the main thread has CPUs of its own (as `niceIncrement`).
+   * Linux: pool threads run under SCHED_IDLE (see priority.ts): a scrape takes a core from a
+   * CPU-bound collector at once. Default false, for the same reason as `niceIncrement`.
    */
   readonly schedIdle?: boolean;
   /**
@@ -137,16 +136,6 @@ export interface CollectorRuntime {
   collectOnce(): Promise<RunResult[]>;
 }
 
-/**
- * Pool threads' nice increment when the main thread has no CPU of its own (else 0: see
- * createRuntime). +19 (the lowest priority) rather than a mild +5: on a 2-core host
- * with the pool saturated, +5 still let collector threads keep the main thread in the run queue
- * (bench/runtime-faults.ts: loaded/unloaded scrape p99 1.31× at +5, 1.18× at +19; fault p99
- * 10.1 → 4.6 ms). Collectors are the exporter's background work: scrapes come first. On Linux the
- * threads also run under SCHED_IDLE (priority.ts): nice alone still let a CPU-bound collector
- * finish its time slice before a waking scrape got the core.
- */
-const DEFAULT_NICE = 19;
 const DEFAULT_LOG_INTERVAL_MS = 60_000;
 
 /**
@@ -217,26 +206,28 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Colle
     }
     if (plan) await startLibuvThreads();
     if (plan && allowed && applyProcessAffinity(plan, allowed)) affinity = plan;
-    else if (plan) logger.debug({ cpus: formatCpuList(plan.others) }, 'could not set CPU affinity (no taskset?): collector threads keep their priority only');
+    else if (plan) logger.debug({ cpus: formatCpuList(plan.others) }, 'could not set CPU affinity (no taskset?): collector threads run on every CPU');
   }
-  // CPUs or priority, not both. With a CPU of its own the main thread needs no priority over the
-  // pool, and a low priority does harm there: pool threads take locks the main thread takes too
-  // (Node's platform task queue, on every GC and optimizing compile of any isolate; malloc's),
-  // and on a host whose other processes keep every core busy a SCHED_IDLE thread preempted while
-  // holding one runs again only a second or so later. Measured (2 cores, two busy-loop
-  // processes beside the exporter with the four faulty collectors, gdb showing the main thread
-  // in NodePlatform::CallOnWorkerThread's mutex): scrape p99 ~900 ms under SCHED_IDLE, 164 ms at
-  // nice +19, 8.4 ms at nice 0, where node_exporter kept 18 ms. Without such a CPU (one CPU,
-  // `cpus: 'all'`, no taskset) priority is all that keeps collectors from delaying scrapes.
-  const isolated = affinity?.main !== undefined;
+  // Pool threads run at normal priority unless asked otherwise (niceIncrement, schedIdle): the
+  // CPU affinity keeps collectors off the main thread, not a low priority. A low priority did
+  // harm: pool threads take locks the main thread takes too (Node's platform task queue, on
+  // every GC and optimizing compile of any isolate; malloc's), and on a host whose other
+  // processes keep every core busy, a SCHED_IDLE thread preempted while holding one ran again
+  // only a second or so later, with the main thread waiting; collectors also starved there.
+  // Measured (2 cores, one busy-loop process per core beside the exporter with the four faulty
+  // collectors, gdb showing the main thread in NodePlatform::CallOnWorkerThread's mutex): HTTP
+  // scrape p99 ~900 ms under SCHED_IDLE at nice +19, 164 ms at nice +19 alone, 8 ms at normal
+  // priority, node_exporter 16-18 ms; without the affinity (--collectors.cpus=all) 572 ms and
+  // 3-7 of 80 healthy collector runs done under SCHED_IDLE. What a low priority bought: with
+  // the pool saturated and no affinity, scrape p99 8.9 ms (SCHED_IDLE) vs 15.4 ms (normal).
   const serial = threads > 0 && wantsSerialScavenges(options.parallelScavenge, affinity !== undefined);
   if (serial) serialScavenges();
   if (threads > 0) {
     pool = new CollectorPool({
       threads,
       registry,
-      threadData: { kind: 'atomic-exporter/pool', store: registry.share(), phases, collectorState: enabled.map(() => createStateBuffer()), schedIdle: options.schedIdle ?? !isolated, ...(affinity ? { cpus: affinity.others } : {}) },
-      niceIncrement: options.niceIncrement ?? (isolated ? 0 : DEFAULT_NICE),
+      threadData: { kind: 'atomic-exporter/pool', store: registry.share(), phases, collectorState: enabled.map(() => createStateBuffer()), schedIdle: options.schedIdle ?? false, ...(affinity ? { cpus: affinity.others } : {}) },
+      niceIncrement: options.niceIncrement ?? 0,
       onReplacement: (reason, threadId) => {
         self.recordReplacement(reason);
         logger.debug({ threadId, reason }, 'worker thread replaced');

@@ -11,10 +11,9 @@
  *   blocking in `Atomics.wait`, so timers and I/O a collector left running keep running between
  *   tasks instead of firing inside the next collector's run. It costs tens of microseconds per
  *   hand-off, nothing at collector intervals (see bench/runtime-faults.ts).
- * - `niceIncrement`: pool threads run at a lower CPU priority (Linux: per thread) than the
- *   main thread, so a collector burning CPU slows other collectors before it slows a scrape.
- *   On Linux each thread also puts itself under SCHED_IDLE when it starts (priority.ts, task.ts).
- *   Neither when the main thread has CPUs of its own (index.ts).
+ * - `niceIncrement`: when asked (createRuntime's option; 0 by default, see index.ts), pool
+ *   threads run at a lower CPU priority (Linux: per thread) than the main thread; with
+ *   `schedIdle` each thread also puts itself under SCHED_IDLE when it starts (priority.ts).
  */
 import { Piscina } from 'piscina';
 import type { Worker } from 'node:worker_threads';

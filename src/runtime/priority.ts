@@ -8,6 +8,10 @@
  * saturation). Any thread may put itself under SCHED_IDLE without privileges, but Node has no
  * call for it: each pool thread runs `chrt --idle --pid 0 <its tid>` (util-linux) once, when it
  * starts. A thread that cannot (no chrt, not Linux) keeps its nice value.
+ *
+ * Off by default (createRuntime's `schedIdle`): on a host whose cores other processes keep
+ * busy, a SCHED_IDLE thread preempted while holding a lock the main thread also takes stalls
+ * scrapes for up to a second, and collectors starve (src/runtime/index.ts has the numbers).
  */
 import { execFileSync } from 'node:child_process';
 import { readlinkSync } from 'node:fs';

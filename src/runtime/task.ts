@@ -32,7 +32,7 @@ export interface PoolThreadData {
   readonly phases: SharedArrayBuffer;
   /** One growable buffer per collector slot, for `ctx.direct.state()` (direct.ts). */
   readonly collectorState?: readonly SharedArrayBuffer[];
-  /** Each thread puts itself under SCHED_IDLE when it starts (priority.ts). */
+  /** Each thread puts itself under SCHED_IDLE when it starts (priority.ts; createRuntime's `schedIdle`). */
   readonly schedIdle?: boolean;
   /** Each thread pins itself to these CPUs when it starts (affinity.ts); absent: no change. */
   readonly cpus?: readonly number[];

@@ -1,8 +1,7 @@
 /**
- * Pool threads' CPU priority (src/runtime/priority.ts): each pool thread puts itself under
- * SCHED_IDLE on Linux (when util-linux's chrt is there), replacements too; the main thread keeps
- * its policy; `schedIdle: false` leaves the threads at their nice value. When the main thread has
- * CPUs of its own (`cpus: 'auto'`), pool threads keep the normal policy and nice 0 by default.
+ * Pool threads' CPU priority (src/runtime/priority.ts): normal by default; with `schedIdle` each
+ * pool thread puts itself under SCHED_IDLE on Linux (when util-linux's chrt is there),
+ * replacements too, and the main thread keeps its policy; `niceIncrement` sets their nice value.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -73,8 +72,14 @@ describe('pool thread priority', { skip: !linux ? 'Linux only' : false }, () => 
     }
   }
 
-  it('runs collectors under SCHED_IDLE by default, at nice +19, and leaves the main thread alone', { skip: !hasChrt ? 'no chrt' : false }, async () => {
+  it('runs collectors at normal priority by default (a low one brings priority inversion on a busy host)', async () => {
     const p = await probeOnce({});
+    assert.equal(p.policy, SCHED_OTHER);
+    assert.equal(p.nice, 0);
+  });
+
+  it('runs collectors under SCHED_IDLE at nice +19 when asked, and leaves the main thread alone', { skip: !hasChrt ? 'no chrt' : false }, async () => {
+    const p = await probeOnce({ schedIdle: true, niceIncrement: 19 });
     assert.equal(p.policy, SCHED_IDLE);
     assert.equal(p.nice, 19);
     assert.notEqual(p.tid, process.pid);
@@ -82,13 +87,12 @@ describe('pool thread priority', { skip: !linux ? 'Linux only' : false }, () => 
   });
 
   it('keeps the normal policy with schedIdle: false (nice still applies)', async () => {
-    const p = await probeOnce({ schedIdle: false });
+    const p = await probeOnce({ schedIdle: false, niceIncrement: 19 });
     assert.equal(p.policy, SCHED_OTHER);
     assert.equal(p.nice, 19);
   });
 
-  it('keeps the normal policy and nice 0 when the main thread has a CPU of its own (cpus auto, what the command does); explicit options still win', { skip: !hasTaskset ? 'no taskset' : cpuCount < 2 ? 'one CPU' : false }, async () => {
-    // A low priority there would only bring priority inversion: see createRuntime.
+  it('the same with a CPU affinity (cpus auto, what the command does); explicit options still win', { skip: !hasTaskset ? 'no taskset' : cpuCount < 2 ? 'one CPU' : false }, async () => {
     const p = await probeOnce({ cpus: 'auto' });
     assert.equal(p.policy, SCHED_OTHER);
     assert.equal(p.nice, 0);
@@ -97,7 +101,7 @@ describe('pool thread priority', { skip: !linux ? 'Linux only' : false }, () => 
   });
 
   it('applies to a thread that replaces a dead one', { skip: !hasChrt ? 'no chrt' : false }, async () => {
-    const rt = await createRuntime({ collectors, threads: 1, logger: memoryLogger().logger });
+    const rt = await createRuntime({ collectors, threads: 1, logger: memoryLogger().logger, schedIdle: true, niceIncrement: 19 });
     try {
       await rt.collectOnce();
       const first = sample(await rt.registry.metrics(), 'probe_thread_tid');
