@@ -15,7 +15,7 @@
  *    runtime's default CPU affinity (`--collectors.cpus=auto`: the main thread alone on the first
  *    CPU, pool and helper threads on the rest; with it the runtime turns V8's parallel scavenges
  *    off, src/runtime/scavenge.ts) and, for comparison: in the CLI's mode with
- *    `--collectors.cpus=all` (priorities only), in the compiled mode with `parallelScavenge: true`
+ *    `--collectors.cpus=all` (no affinity), in the compiled mode with `parallelScavenge: true`
  *    (parallel scavenges kept), and in the CLI's mode an A/A control (the pool idle in the
  *    "loaded" blocks too: how far the ratio moves by chance).
  * 3. overhead: one run of a collector that does nothing, back to back: what scheduling and the
@@ -195,7 +195,7 @@ const tables: BenchTable[] = [
       ...suites.flatMap((s) =>
         s.saturationAllCpus
           ? [
-              `[${s.mode}] the same with --collectors.cpus=all (no CPU affinity, priorities only): ${fmtRatio(ratioOf(s.saturationAllCpus, 'latency'))} (on-CPU ${fmtRatio(ratioOf(s.saturationAllCpus, 'latencyOnCpu'))}); per trial: ${s.saturationAllCpus.trialRatios.map(fmtRatio).join(', ')}.`,
+              `[${s.mode}] the same with --collectors.cpus=all (no CPU affinity: collectors share the main thread's cores at normal priority): ${fmtRatio(ratioOf(s.saturationAllCpus, 'latency'))} (on-CPU ${fmtRatio(ratioOf(s.saturationAllCpus, 'latencyOnCpu'))}); per trial: ${s.saturationAllCpus.trialRatios.map(fmtRatio).join(', ')}.`,
             ]
           : [],
       ),

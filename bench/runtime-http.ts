@@ -35,6 +35,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { findBinary } from '../test/support/binaries.js';
+import { freePort } from '../test/support/ports.js';
 import { benchOptions, fmtMs, fmtRatio, machineInfo, Progress, sleep, stats, writeResult, type BarChart, type BenchTable, type BenchTarget, type Stats } from './lib/index.js';
 import { buildCompiled } from './runtime/compiled.js';
 
@@ -77,14 +78,6 @@ interface Target {
   /** Strings every complete body holds. */
   mustContain: string[];
   stderr: () => string;
-}
-
-async function freePort(): Promise<number> {
-  const s = http.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const { port } = s.address() as { port: number };
-  await new Promise((r) => s.close(r));
-  return port;
 }
 
 function statusOf(port: number, urlPath: string): Promise<number> {
@@ -586,7 +579,7 @@ const written = writeResult(
     targets,
     tables,
     notes: [
-      'The exporter runs as `npm start` runs it (JavaScript compiled by tsc, src/cli.js: parallel scavenges off), with its defaults: CPU affinity auto (main thread on the first CPU, pool and helper threads, at normal priority, on the other), collectors that hang or exit backing off.',
+      'The exporter runs as `npm start` runs it (JavaScript compiled by tsc, src/cli.js: parallel scavenges off), with its defaults: CPU affinity auto (the main thread and its helper threads on the first CPU, pool threads, at normal priority, on the other), collectors that hang or exit backing off.',
       'The scraper shares the 2 cores with the target: its own wake-up delay is in the latency, as it would be for any client on the machine.',
       ...notes,
       ...(problems.length > 0 ? [`Problems seen: ${problems.join(' | ')}`] : []),
