@@ -3,9 +3,11 @@
  *
  * A scavenge (young-generation GC) of the main thread's heap is a job V8 shares with its helper
  * threads, and the main thread waits until every helper that took a share has finished it. With
- * `--collectors.cpus=auto` (or a list) those helpers run on the pool's CPUs, beside collectors
- * that keep them busy, and they also do the pool threads' own GC work: a helper that took a
- * share of the main thread's scavenge has to get a core there first. bench/runtime-faults.ts
+ * `--collectors.cpus=auto` (or a list) those helpers were first put on the pool's CPUs, beside
+ * collectors that kept them busy (they also do the pool threads' own GC work): a helper that
+ * took a share of the main thread's scavenge had to get a core there first. Since then they
+ * share the main thread's CPU (affinity.ts), where a parallel scavenge gains nothing: the
+ * helpers and the main thread take turns on one core. bench/runtime-faults.ts
  * (saturation, compiled build, `--trace-gc`, the pool saturated throughout, 28 main-thread
  * scavenges per 8 s run): scavenge pauses p90 1.81 / 1.45 ms, max 23.0 / 14.7 ms in two runs
  * with parallel scavenges, p90 1.41 / 1.08 ms, max 4.77 / 2.13 ms without; with the pool idle,
