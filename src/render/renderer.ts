@@ -253,6 +253,9 @@ export class PlanRenderer {
         written++;
         continue;
       }
+      // A family with no series now is left out before any other work: an exporter has many
+      // (node_exporter's names for fields this kernel lacks), on every scrape.
+      if (p.omitIfEmpty && p.store.familyLiveSeries(p.f) === 0) continue;
       if (p.fallbacks.length > 0) {
         // Default labels the family declares are added per series: the snapshot path does it.
         const family = snapshotFamily(await this.#storeView(p.store, viewOfStore, nowMs), p.f, p.defaultLabelText, p.fallbacks);
