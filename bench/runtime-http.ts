@@ -529,18 +529,22 @@ const tables: BenchTable[] = [
 
 const problems = runs.filter((r) => r.problems.length > 0).map((r) => `${label(r)}: ${r.problems.join('; ')}`);
 
+/** Per HTTP engine: ours with and without the faults, and node_exporter, at one statistic. */
+const engineGroups = (stat: 'p99' | 'max'): BarChart['groups'] =>
+  ['uws', 'node'].map((engine) => ({
+    label: engine === 'uws' ? 'uWS engine' : 'node:http engine',
+    bars: [
+      ...runs.filter((r) => r.engine === engine).map((r) => ({ series: isFaults(r) ? 'faults' : 'no faults', value: r.latency[stat] })),
+      ...(peer ? [{ series: 'node_exporter', value: peer.latency[stat] }] : []),
+    ],
+  }));
+
 const charts: BarChart[] = [
   {
     title: 'Scrape latency over HTTP from the due time: p99',
     subtitle: 'ms, lower is better; the four faulty collectors at once vs the same exporter without them vs node_exporter',
     unit: 'ms',
-    groups: ['uws', 'node'].map((engine) => ({
-      label: engine === 'uws' ? 'uWS engine' : 'node:http engine',
-      bars: [
-        ...runs.filter((r) => r.engine === engine).map((r) => ({ series: isFaults(r) ? 'faults' : 'no faults', value: r.latency.p99 })),
-        ...(peer ? [{ series: 'node_exporter', value: peer.latency.p99 }] : []),
-      ],
-    })),
+    groups: engineGroups('p99'),
   },
   {
     title: 'Scrape latency over HTTP on a busy host: p99',
@@ -557,13 +561,7 @@ const charts: BarChart[] = [
     title: 'Scrape latency over HTTP from the due time: max',
     subtitle: 'ms, lower is better',
     unit: 'ms',
-    groups: ['uws', 'node'].map((engine) => ({
-      label: engine === 'uws' ? 'uWS engine' : 'node:http engine',
-      bars: [
-        ...runs.filter((r) => r.engine === engine).map((r) => ({ series: isFaults(r) ? 'faults' : 'no faults', value: r.latency.max })),
-        ...(peer ? [{ series: 'node_exporter', value: peer.latency.max }] : []),
-      ],
-    })),
+    groups: engineGroups('max'),
   },
 ];
 
