@@ -32,7 +32,7 @@
  *
  * `node --import tsx bench/runtime-faults.ts [--quick] [--out DIR]` → `<out>/runtime.json`
  */
-import { benchOptions, fmtMs, fmtRatio, machineInfo, Progress, runInChild, writeResult, type BenchTable, type BenchTarget, type Stats } from './lib/index.js';
+import { benchOptions, fmtMs, fmtRatio, machineInfo, Progress, runInChild, writeResult, type BarChart, type BenchTable, type BenchTarget, type Stats } from './lib/index.js';
 import { buildCompiled, runCompiled } from './runtime/compiled.js';
 import type { FaultResult, MainThreadResult, OverheadResult, SaturationResult, ScrapeSamples } from './runtime/workloads.js';
 
@@ -43,7 +43,14 @@ const workloads = new URL('./runtime/workloads.ts', import.meta.url);
 const FAULT_SECONDS = opts.quick ? 5 : 20;
 const SAT_BLOCK_MS = opts.quick ? 1000 : 2000;
 const SAT_BLOCKS = opts.quick ? 2 : 4;
-const SAT_TRIALS = opts.quick ? 1 : 3;
+/**
+ * Trials of the headline ratio and its two references (A/A, other processes): ~2,000 scrapes
+ * per condition. With 3 trials (~700 scrapes, a p99 that is about the 7th slowest) the pooled
+ * ratio of unchanged code ranged 1.05–1.35 from run to run; at this size its 90% interval is
+ * about ±0.08 wide. The comparison rows (`all`, parallel scavenges) keep SAT_TRIALS_SIDE.
+ */
+const SAT_TRIALS = opts.quick ? 1 : 8;
+const SAT_TRIALS_SIDE = opts.quick ? 1 : 3;
 const OVERHEAD_RUNS = opts.quick ? 1000 : 5000;
 const MAIN_SECONDS = opts.quick ? 5 : 10;
 
@@ -62,11 +69,16 @@ interface Suite {
   saturationParallelScavenge?: SaturationResult;
   /** A/A control: the same with the pool idle in the "loaded" blocks too (the CLI's mode only). */
   saturationControl?: SaturationResult;
+  /**
+   * The machine's floor: the pool idle, and separate processes burning the pool's CPUs in the
+   * "loaded" blocks (the CLI's mode only).
+   */
+  saturationFloor?: SaturationResult;
   overhead?: OverheadResult;
   main?: MainThreadResult;
 }
 
-const progress = new Progress('runtime', 17);
+const progress = new Progress('runtime', 18);
 progress.tick(0, 'tsc (compiled copy)');
 const built = buildCompiled();
 /** Each mode, and whether it also measures the cost of a run (the GC variant does not). */
@@ -92,18 +104,21 @@ for (const [mode, run, costs] of modes) {
   if (!costs) {
     // The mode atomic-exporter runs in (src/cli.ts turns parallel scavenges off): before/after.
     progress.tick(1, `${mode}: saturation, --collectors.cpus=all`);
-    const saturationAllCpus = await run<SaturationResult>('saturationScenario', { series: 10_000, trials: SAT_TRIALS, blocks: SAT_BLOCKS, blockMs: SAT_BLOCK_MS, cpus: 'all' });
+    const saturationAllCpus = await run<SaturationResult>('saturationScenario', { series: 10_000, trials: SAT_TRIALS_SIDE, blocks: SAT_BLOCKS, blockMs: SAT_BLOCK_MS, cpus: 'all' });
     // The noise of the ratio: the same scenario with nothing different between the two conditions.
     progress.tick(1, `${mode}: saturation A/A control (pool idle in both)`);
-    const saturationControl = await run<SaturationResult>('saturationScenario', { series: 10_000, trials: SAT_TRIALS, blocks: SAT_BLOCKS, blockMs: SAT_BLOCK_MS, control: true });
-    suites.push({ mode, faults, faultsNoBackoff, saturation, saturationAllCpus, saturationControl });
+    const saturationControl = await run<SaturationResult>('saturationScenario', { series: 10_000, trials: SAT_TRIALS, blocks: SAT_BLOCKS, blockMs: SAT_BLOCK_MS, load: 'none' });
+    // How much of the ratio is the machine's: the same CPUs kept as busy by other processes.
+    progress.tick(1, `${mode}: saturation, other processes burning the pool's CPUs (pool idle)`);
+    const saturationFloor = await run<SaturationResult>('saturationScenario', { series: 10_000, trials: SAT_TRIALS, blocks: SAT_BLOCKS, blockMs: SAT_BLOCK_MS, load: 'processes' });
+    suites.push({ mode, faults, faultsNoBackoff, saturation, saturationAllCpus, saturationControl, saturationFloor });
     continue;
   }
   let saturationParallelScavenge: SaturationResult | undefined;
   if (mode === 'compiled') {
     // What the runtime did before it turned parallel scavenges off with its CPU affinity.
     progress.tick(1, `${mode}: saturation, parallelScavenge: true`);
-    saturationParallelScavenge = await run<SaturationResult>('saturationScenario', { series: 10_000, trials: SAT_TRIALS, blocks: SAT_BLOCKS, blockMs: SAT_BLOCK_MS, parallelScavenge: true });
+    saturationParallelScavenge = await run<SaturationResult>('saturationScenario', { series: 10_000, trials: SAT_TRIALS_SIDE, blocks: SAT_BLOCKS, blockMs: SAT_BLOCK_MS, parallelScavenge: true });
   }
   progress.tick(1, `${mode}: overhead`);
   const overhead = await run<OverheadResult>('overheadScenario', { runs: OVERHEAD_RUNS });
@@ -115,6 +130,8 @@ progress.done();
 
 const worst = (f: FaultResult): number => Math.min(...f.healthy.map((h) => h.runs / h.expected));
 const ratioOf = (s: SaturationResult, k: 'latency' | 'latencyOnCpu'): number => s.loaded[k].p99 / s.unloaded[k].p99;
+/** `1.09× (90% interval 1.02–1.15)` */
+const ratioWithInterval = (s: SaturationResult): string => `${fmtRatio(ratioOf(s, 'latency'))} (90% interval ${s.ratioInterval90.map((r) => r.toFixed(2)).join('–')})`;
 
 function targetsOf(s: Suite): BenchTarget[] {
   const at = `[${s.mode}] `;
@@ -127,7 +144,7 @@ function targetsOf(s: Suite): BenchTarget[] {
     { name: `${at}no back-off: scrape p99`, target: '≤ 50 ms', actual: fmtMs(s.faultsNoBackoff.scrape.latency.p99), met: s.faultsNoBackoff.scrape.latency.p99 <= 50 },
     { name: `${at}no back-off: scrape max`, target: '≤ 250 ms', actual: fmtMs(s.faultsNoBackoff.scrape.latency.max), met: s.faultsNoBackoff.scrape.latency.max <= 250 },
     { name: `${at}no back-off: healthy on schedule`, target: '≥ 0.9', actual: worst(s.faultsNoBackoff).toFixed(2), met: worst(s.faultsNoBackoff) >= 0.9 },
-    { name: `${at}scrape p99 loaded / unloaded (saturated pool)`, target: '≤ 1.2', actual: fmtRatio(ratio), met: ratio <= 1.2 },
+    { name: `${at}scrape p99 loaded / unloaded (saturated pool)`, target: '≤ 1.2', actual: ratioWithInterval(s.saturation), met: ratio <= 1.2 },
     { name: `${at}the same, on-CPU latency`, target: '≤ 1.2', actual: fmtRatio(ratioOnCpu), met: ratioOnCpu <= 1.2 },
     ...(s.overhead
       ? [{ name: `${at}one run beyond its own work (no-op round trip p50)`, target: '< 0.2 ms', actual: fmtMs(s.overhead.roundTrip.p50), met: s.overhead.roundTrip.p50 < 0.2 }]
@@ -164,6 +181,7 @@ const latencyRows = suites.flatMap((s) => {
       ? [sat('pool idle, parallelScavenge: true', s.saturationParallelScavenge.unloaded), sat('pool saturated, parallelScavenge: true', s.saturationParallelScavenge.loaded)]
       : []),
     ...(s.saturationControl ? [sat('A/A control: pool idle', s.saturationControl.unloaded), sat('A/A control: pool idle in the "saturated" blocks too', s.saturationControl.loaded)] : []),
+    ...(s.saturationFloor ? [sat('machine floor: pool idle', s.saturationFloor.unloaded), sat(`machine floor: pool idle, ${s.saturationFloor.threads} other processes burning its CPUs`, s.saturationFloor.loaded)] : []),
   ];
 });
 
@@ -176,7 +194,7 @@ const tables: BenchTable[] = [
       'Latency is counted from when the scrape was due. "On-CPU" subtracts the time Linux kept the main thread waiting for a core (schedstat run-queue time): what is left is the process\'s own delay. "GC pause in it": main-thread GC pauses (perf_hooks) inside the scrape, due → rendered; a scavenge\'s pause includes waiting for V8\'s helper threads to finish their share.',
       ...suites.map(
         (s) =>
-          `[${s.mode}] loaded/unloaded p99: ${fmtRatio(ratioOf(s.saturation, 'latency'))} (on-CPU ${fmtRatio(ratioOf(s.saturation, 'latencyOnCpu'))}), ${s.saturation.trials} trials × ${s.saturation.blocks} idle and ${s.saturation.blocks} loaded blocks of ${s.saturation.blockMs} ms, alternating, samples pooled; per trial: ${s.saturation.trialRatios.map(fmtRatio).join(', ')}; ${s.saturation.affinity ? `main thread and its helper threads on CPU ${s.saturation.affinity.main}, pool threads on ${s.saturation.affinity.others}` : 'no CPU affinity set'}; ${s.saturation.serialScavenges ? 'parallel scavenges off (the runtime, with its CPU affinity)' : 'parallel scavenges as the process started'}.`,
+          `[${s.mode}] loaded/unloaded p99: ${ratioWithInterval(s.saturation)} (on-CPU ${fmtRatio(ratioOf(s.saturation, 'latencyOnCpu'))}), ${s.saturation.trials} trials × ${s.saturation.blocks} idle and ${s.saturation.blocks} loaded blocks of ${s.saturation.blockMs} ms, alternating, samples pooled; per trial: ${s.saturation.trialRatios.map(fmtRatio).join(', ')}; ${s.saturation.affinity ? `main thread and its helper threads on CPU ${s.saturation.affinity.main}, pool threads on ${s.saturation.affinity.others}` : 'no CPU affinity set'}; ${s.saturation.serialScavenges ? 'parallel scavenges off (the runtime, with its CPU affinity)' : 'parallel scavenges as the process started'}.`,
       ),
       ...suites.flatMap((s) =>
         s.saturationParallelScavenge
@@ -188,7 +206,14 @@ const tables: BenchTable[] = [
       ...suites.flatMap((s) =>
         s.saturationControl
           ? [
-              `[${s.mode}] A/A control, nothing different between the two conditions (the pool idle in both): ${fmtRatio(ratioOf(s.saturationControl, 'latency'))} (on-CPU ${fmtRatio(ratioOf(s.saturationControl, 'latencyOnCpu'))}); per trial: ${s.saturationControl.trialRatios.map(fmtRatio).join(', ')}. This is how far the ratio moves by chance at this sample size (~${Math.round(s.saturationControl.unloaded.scrapes / s.saturationControl.trials)} scrapes per condition per trial: its p99 is about the 3rd slowest).`,
+              `[${s.mode}] A/A control, nothing different between the two conditions (the pool idle in both): ${ratioWithInterval(s.saturationControl)} (on-CPU ${fmtRatio(ratioOf(s.saturationControl, 'latencyOnCpu'))}); per trial: ${s.saturationControl.trialRatios.map(fmtRatio).join(', ')}. This is how far the ratio moves by chance at this sample size (${s.saturationControl.unloaded.scrapes} scrapes per condition: the p99 is about the ${Math.round(s.saturationControl.unloaded.scrapes / 100)}th slowest; a single trial's, about the ${Math.max(1, Math.round(s.saturationControl.unloaded.scrapes / s.saturationControl.trials / 100))}th).`,
+            ]
+          : [],
+      ),
+      ...suites.flatMap((s) =>
+        s.saturationFloor
+          ? [
+              `[${s.mode}] machine floor, the pool idle and ${s.saturationFloor.threads} separate processes (not ours) burning the pool's CPUs${s.saturationFloor.affinity ? ` (${s.saturationFloor.affinity.others})` : ''} the way the pool's burners do: ${ratioWithInterval(s.saturationFloor)} (on-CPU ${fmtRatio(ratioOf(s.saturationFloor, 'latencyOnCpu'))}); per trial: ${s.saturationFloor.trialRatios.map(fmtRatio).join(', ')}. What the machine adds to a scrape when its other cores are busy, whoever keeps them busy (shared caches and memory, the hypervisor): the part of the saturated-pool ratio that no change to the runtime can remove.`,
             ]
           : [],
       ),
@@ -230,6 +255,38 @@ const tables: BenchTable[] = [
   },
 ];
 
+/** The ratio's bar: the pooled ratio, its interval written beside it. */
+const ratioBar = (series: string, x: SaturationResult) => ({ series, value: ratioOf(x, 'latency'), text: ratioWithInterval(x) });
+const charts: BarChart[] = [
+  {
+    title: 'Scrape p99, loaded / unloaded',
+    subtitle: 'ratio, lower is better (target ≤ 1.2); 90% interval in brackets; the A/A control and the machine floor are the references',
+    unit: '×',
+    groups: suites.map((s) => ({
+      label: s.mode.replace(' --no-parallel-scavenge', ' (CLI)'),
+      bars: [
+        ratioBar('pool saturated', s.saturation),
+        ...(s.saturationFloor ? [ratioBar('other processes on its CPUs', s.saturationFloor)] : []),
+        ...(s.saturationControl ? [ratioBar('A/A control', s.saturationControl)] : []),
+        ...(s.saturationAllCpus ? [ratioBar('pool saturated, cpus=all', s.saturationAllCpus)] : []),
+        ...(s.saturationParallelScavenge ? [ratioBar('pool saturated, parallel scavenges', s.saturationParallelScavenge)] : []),
+      ],
+    })),
+  },
+  {
+    title: 'Scrape latency with the four faulty collectors: p99',
+    subtitle: 'ms, lower is better (target ≤ 50 ms)',
+    unit: 'ms',
+    groups: suites.map((s) => ({
+      label: s.mode.replace(' --no-parallel-scavenge', ' (CLI)'),
+      bars: [
+        { series: 'with back-off', value: s.faults.scrape.latency.p99 },
+        { series: 'no back-off', value: s.faultsNoBackoff.scrape.latency.p99 },
+      ],
+    })),
+  },
+];
+
 const targets = suites.flatMap(targetsOf);
 const written = writeResult(opts.outDir, {
   name: 'runtime',
@@ -244,10 +301,11 @@ const written = writeResult(opts.outDir, {
   notes: [
     'With 2+ CPUs the main thread keeps the first CPU, with V8\'s and libuv\'s helper threads (its GC, compiles, gzip), and pool threads run on the rest (src/runtime/affinity.ts, --collectors.cpus=auto), so a waking scrape finds a core no collector holds; pool threads run at normal priority (a lower one brought priority inversion on a busy host: src/runtime/index.ts, bench/runtime-http.ts). With --collectors.cpus=all, CPU-bound collectors share the main thread\'s cores at that priority.',
     'Under tsx each new pool thread compiles the runtime again: the "no back-off" rows, where a thread dies every 500 ms, show it.',
-    'With a CPU affinity (the CLI\'s default, and `cpus` here) V8\'s helper threads run on the pool\'s busy CPUs, so the runtime also turns V8\'s parallel scavenges off (`parallelScavenge`, src/runtime/scavenge.ts): a scrape no longer waits for a helper that took a share of a scavenge. In the "compiled" and "tsx" modes the process starts with V8\'s default flags and the runtime sets this one when it starts.',
+    'With a CPU affinity (the CLI\'s default, and `cpus` here) V8\'s helper threads share the main thread\'s one CPU, where a parallel scavenge gains nothing and makes the main thread wait for a helper that took a share of it, so the runtime also turns V8\'s parallel scavenges off (`parallelScavenge`, src/runtime/scavenge.ts). In the "compiled" and "tsx" modes the process starts with V8\'s default flags and the runtime sets this one when it starts.',
+    `The saturated-pool ratio is measured over ${SAT_TRIALS} fresh runtimes per mode (the comparison rows: ${SAT_TRIALS_SIDE}); its 90% interval is a block bootstrap (bench/runtime/workloads.ts).`,
   ],
   data: { suites },
-});
+}, charts);
 for (const t of targets) console.log(`${t.met ? 'ok  ' : 'MISS'} ${t.name}: ${t.actual} (target ${t.target})`);
 for (const s of suites) if (s.main) console.log(`[${s.mode}] main thread with ${s.main.collectors} collectors at 1 s: ${s.main.mainMsPerSecond.toFixed(2)} ms/s`);
 console.log(`wrote ${written.json}`);

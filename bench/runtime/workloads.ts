@@ -3,6 +3,7 @@
  * a collector runtime, generated collector files, and a scrape loop on the main thread
  * (`await registry.metrics()`, what /metrics does, minus the socket).
  */
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -247,6 +248,13 @@ export interface SaturationResult {
   loaded: ScrapeSamples;
   /** Per trial: loaded / unloaded p99 (the spread the pooled ratio hides). */
   trialRatios: number[];
+  /**
+   * 90% interval of the pooled ratio, from a block bootstrap: each resample draws, per
+   * condition, as many measured blocks as there were (with replacement) and pools their samples.
+   * Blocks, not single scrapes, because neighbouring scrapes share the machine's state of the
+   * moment (what else runs, where V8 is in its GC cycle).
+   */
+  ratioInterval90: [number, number];
   burnerRuns: number;
   /** Burner runs that burned (gate open) vs. returned at once (gate closed). */
   burnerBurns: number;
@@ -254,8 +262,55 @@ export interface SaturationResult {
   affinity: { main: string; others: string } | null;
   /** Whether the runtime turned V8's parallel scavenges off (src/runtime/scavenge.ts). */
   serialScavenges: boolean;
-  /** An A/A control: the "loaded" blocks kept the pool idle too (the ratio's noise). */
-  control: boolean;
+  /**
+   * What the "loaded" blocks load: `pool` (every pool thread burns), `none` (an A/A control:
+   * the pool idle too, the ratio's noise) or `processes` (the pool idle, and as many separate
+   * processes as pool threads burn the pool's CPUs the same way: what the machine itself adds
+   * when its other cores are busy, whoever keeps them busy).
+   */
+  load: SaturationLoad;
+}
+
+export type SaturationLoad = 'pool' | 'none' | 'processes';
+
+/** p99 of the samples of the chosen blocks, pooled. */
+function pooledP99(blocks: readonly number[][], pick: readonly number[]): number {
+  const all: number[] = [];
+  for (const i of pick) for (const v of blocks[i]!) all.push(v);
+  all.sort((a, b) => a - b);
+  return all[Math.min(all.length - 1, Math.floor(0.99 * all.length))] ?? NaN;
+}
+
+/** The block bootstrap of SaturationResult.ratioInterval90 (a fixed seed: the same data, the same interval). */
+function ratioInterval90(loaded: readonly number[][], unloaded: readonly number[][], resamples = 1000): [number, number] {
+  let seed = 0x2545f491;
+  const rand = (n: number): number => {
+    seed ^= seed << 13;
+    seed ^= seed >>> 17;
+    seed ^= seed << 5;
+    return (seed >>> 0) % n;
+  };
+  const draw = (n: number): number[] => Array.from({ length: n }, () => rand(n));
+  const ratios: number[] = [];
+  for (let r = 0; r < resamples; r++) ratios.push(pooledP99(loaded, draw(loaded.length)) / pooledP99(unloaded, draw(unloaded.length)));
+  ratios.sort((a, b) => a - b);
+  return [ratios[Math.floor(0.05 * resamples)]!, ratios[Math.floor(0.95 * resamples)]!];
+}
+
+/**
+ * Processes that burn CPU like the gated burners (95% of every 200 ms) while `gate` exists,
+ * pinned to `cpus` (taskset) when given; killed by `stop`.
+ */
+function burnerProcesses(count: number, gate: string, cpus: string | undefined): { stop: () => void } {
+  const code = `const { existsSync } = require('node:fs'); const nap = new Int32Array(new SharedArrayBuffer(4));
+for (;;) { if (!existsSync(${JSON.stringify(gate)})) { Atomics.wait(nap, 0, 0, 200); continue; }
+  const until = performance.now() + 190; let n = 0; while (performance.now() < until) n++; Atomics.wait(nap, 0, 0, 10); }`;
+  const children: ChildProcess[] = [];
+  for (let i = 0; i < count; i++) {
+    const [cmd, args] = cpus ? ['taskset', ['-c', cpus, process.execPath, '-e', code]] : [process.execPath, ['-e', code]];
+    children.push(spawn(cmd as string, args as string[], { stdio: 'ignore' }));
+  }
+  return { stop: () => children.forEach((c) => c.kill('SIGKILL')) };
 }
 
 /** Samples of several scrape loops as one. */
@@ -294,7 +349,8 @@ export default {
  * hand-offs, and differ only in the CPU the pool takes. Each trial is a fresh runtime: a
  * discarded warm-up, then `blocks` idle and `blocks` loaded blocks of `blockMs`, alternating
  * (odd trials start loaded), each after a settle time; samples are pooled per condition, so
- * load from elsewhere on the machine spreads over both.
+ * load from elsewhere on the machine spreads over both. `load` swaps what the loaded blocks
+ * load, for the two references: nothing (A/A) and other processes (the machine's own floor).
  */
 export async function saturationScenario(args: {
   seconds?: number;
@@ -311,24 +367,32 @@ export async function saturationScenario(args: {
   parallelScavenge?: boolean;
   /** Keep every sample (`raw` of `loaded` and `unloaded`), for analysis. */
   keepRaw?: boolean;
-  /** A/A control: the "loaded" blocks keep the gate closed too (the ratio's noise floor). */
-  control?: boolean;
+  /** What the "loaded" blocks load (SaturationResult.load; default `pool`). */
+  load?: SaturationLoad;
 }): Promise<SaturationResult> {
+  const load = args.load ?? 'pool';
   const threads = args.threads ?? Math.max(4, 2 * os.availableParallelism());
   const blocks = args.blocks ?? 4;
   const blockMs = args.blockMs ?? ((args.seconds ?? 4) * 1000) / blocks;
   const gen = collectorDir({ 'bulk.mjs': bulk('bulk', args.series, 3_600_000) });
   const gate = path.join(gen.dir, 'burn.gate');
+  const externalGate = path.join(gen.dir, 'external.gate');
   for (let i = 0; i < threads; i++) writeFileSync(path.join(gen.dir, `burn${i}.mjs`), gatedBurner(`burn${i}`, 200, 0.95, gate));
   const collectors = await discoverCollectors({ dirs: [gen.dir], builtin: false });
   const unloaded: { raw: ScrapeRaw }[] = [];
   const loaded: { raw: ScrapeRaw }[] = [];
   const trialRatios: number[] = [];
+  const blockSamples = { idle: [] as number[][], busy: [] as number[][] };
   let burnerRuns = 0;
   let burnerBurns = 0;
   let affinity: SaturationResult['affinity'] = null;
   let serialScavenges = false;
-  const setLoad = (on: boolean) => (on && !args.control ? writeFileSync(gate, '') : rmSync(gate, { force: true }));
+  const setLoad = (on: boolean) => {
+    for (const [file, kind] of [[gate, 'pool'], [externalGate, 'processes']] as const) {
+      if (on && load === kind) writeFileSync(file, '');
+      else rmSync(file, { force: true });
+    }
+  };
   try {
     for (let t = 0; t < args.trials; t++) {
       setLoad(false);
@@ -343,6 +407,7 @@ export async function saturationScenario(args: {
       });
       serialScavenges = rt.serialScavenges;
       if (rt.affinity) affinity = { main: rt.affinity.main ? formatCpuList(rt.affinity.main) : 'unchanged', others: formatCpuList(rt.affinity.others) };
+      const outside = load === 'processes' ? burnerProcesses(threads, externalGate, rt.affinity ? formatCpuList(rt.affinity.others) : undefined) : undefined;
       try {
         // Every collector runs once (bulk fills the registry, threads start), then the schedules.
         await rt.collectOnce();
@@ -356,6 +421,7 @@ export async function saturationScenario(args: {
           await sleep(400);
           const part = await scrapeLoop(rt.registry, blockMs);
           (on ? mine.busy : mine.idle).push(part);
+          (on ? blockSamples.busy : blockSamples.idle).push(part.raw.latency);
         }
         setLoad(false);
         unloaded.push(...mine.idle);
@@ -367,11 +433,12 @@ export async function saturationScenario(args: {
           burnerBurns += counterValue(text, `burn${i}_burns_total`);
         }
       } finally {
+        outside?.stop();
         await rt.stop();
       }
     }
     const strip = ({ raw, ...s }: ScrapeSamples & { raw: ScrapeRaw }): ScrapeSamples => (args.keepRaw ? { ...s, raw } : s) as ScrapeSamples;
-    return { series: args.series, threads, trials: args.trials, blocks, blockMs, unloaded: strip(merge(unloaded)), loaded: strip(merge(loaded)), trialRatios, burnerRuns, burnerBurns, affinity, serialScavenges, control: args.control === true };
+    return { series: args.series, threads, trials: args.trials, blocks, blockMs, unloaded: strip(merge(unloaded)), loaded: strip(merge(loaded)), trialRatios, ratioInterval90: ratioInterval90(blockSamples.busy, blockSamples.idle), burnerRuns, burnerBurns, affinity, serialScavenges, load };
   } finally {
     gen.remove();
   }
