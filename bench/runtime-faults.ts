@@ -3,21 +3,24 @@
  *
  * 1. faults: the four faulty collectors of the issue at once (throwing; hung in `for(;;){}`;
  *    `process.exit()`; burning CPU 90% of its interval) with 4 healthy collectors and 2,000 bulk
- *    series, scraped on the main thread every 10–50 ms. Targets: scrape p99 ≤ 50 ms, max ≤ 250 ms;
+ *    series, scraped on the main thread every 10–50 ms (the /metrics render). Targets: scrape p99 ≤ 50 ms, max ≤ 250 ms;
  *    the healthy collectors keep their schedule; the process lives. Run twice: as configured by
  *    default (collectors that hang or exit back off), and with the faulty ones retried on every
  *    due time.
  * 2. saturation: scrape p99 with every pool thread busy vs. with the pool idle, same runtime and
  *    registry (10,000 series): the burners are scheduled throughout and a gate file decides
  *    whether they burn; idle and loaded blocks alternate after a discarded warm-up, in fresh
- *    runtimes per trial, samples pooled. Target: ratio ≤ 1.2. Each scrape wakes from a precise
- *    futex timeout at its due time, so a wait for a core is counted in full. Measured with the
- *    runtime's default CPU affinity (`--collectors.cpus=auto`: the main thread alone on the first
- *    CPU, pool and helper threads on the rest; with it the runtime turns V8's parallel scavenges
- *    off, src/runtime/scavenge.ts) and, for comparison: in the CLI's mode with
- *    `--collectors.cpus=all` (no affinity), in the compiled mode with `parallelScavenge: true`
- *    (parallel scavenges kept), and in the CLI's mode an A/A control (the pool idle in the
- *    "loaded" blocks too: how far the ratio moves by chance).
+ *    runtimes per trial, samples pooled, with a block-bootstrap 90% interval (bench/README.md).
+ *    Target: ratio ≤ 1.2. Each scrape wakes from a precise futex timeout at its due time, so a
+ *    wait for a core is counted in full, and renders as /metrics does (the server's reused
+ *    memory, no string; the reuse of unchanged output off). Measured with the runtime's default
+ *    CPU affinity (`--collectors.cpus=auto`: the main thread and V8's and libuv's helper threads
+ *    on the first CPU, pool threads on the rest; with it the runtime turns V8's parallel
+ *    scavenges off, src/runtime/scavenge.ts) and, for reference, in the CLI's mode: an A/A
+ *    control (the pool idle in the "loaded" blocks too: how far the ratio moves by chance), a
+ *    machine floor (the pool idle, other processes burning its CPUs), `--collectors.cpus=all`
+ *    (no affinity) and scrapes through `registry.metrics()` (a string each); in the compiled
+ *    mode with `parallelScavenge: true` (parallel scavenges kept).
  * 3. overhead: one run of a collector that does nothing, back to back: what scheduling and the
  *    hand-off cost. Target: < 0.2 ms.
  * 4. main thread: 20 collectors at 1 s intervals; main-thread busy time per second.
@@ -74,11 +77,13 @@ interface Suite {
    * "loaded" blocks (the CLI's mode only).
    */
   saturationFloor?: SaturationResult;
+  /** The same scrapes through `registry.metrics()` (a string per scrape; the CLI's mode only). */
+  saturationString?: SaturationResult;
   overhead?: OverheadResult;
   main?: MainThreadResult;
 }
 
-const progress = new Progress('runtime', 18);
+const progress = new Progress('runtime', 19);
 progress.tick(0, 'tsc (compiled copy)');
 const built = buildCompiled();
 /** Each mode, and whether it also measures the cost of a run (the GC variant does not). */
@@ -111,7 +116,10 @@ for (const [mode, run, costs] of modes) {
     // How much of the ratio is the machine's: the same CPUs kept as busy by other processes.
     progress.tick(1, `${mode}: saturation, other processes burning the pool's CPUs (pool idle)`);
     const saturationFloor = await run<SaturationResult>('saturationScenario', { series: 10_000, trials: SAT_TRIALS, blocks: SAT_BLOCKS, blockMs: SAT_BLOCK_MS, load: 'processes' });
-    suites.push({ mode, faults, faultsNoBackoff, saturation, saturationAllCpus, saturationControl, saturationFloor });
+    // What the benches before measured: registry.metrics(), whose strings the main thread's GC collects.
+    progress.tick(1, `${mode}: saturation, scrapes through registry.metrics()`);
+    const saturationString = await run<SaturationResult>('saturationScenario', { series: 10_000, trials: SAT_TRIALS_SIDE, blocks: SAT_BLOCKS, blockMs: SAT_BLOCK_MS, scrapePath: 'string' });
+    suites.push({ mode, faults, faultsNoBackoff, saturation, saturationAllCpus, saturationControl, saturationFloor, saturationString });
     continue;
   }
   let saturationParallelScavenge: SaturationResult | undefined;
@@ -182,6 +190,7 @@ const latencyRows = suites.flatMap((s) => {
       : []),
     ...(s.saturationControl ? [sat('A/A control: pool idle', s.saturationControl.unloaded), sat('A/A control: pool idle in the "saturated" blocks too', s.saturationControl.loaded)] : []),
     ...(s.saturationFloor ? [sat('machine floor: pool idle', s.saturationFloor.unloaded), sat(`machine floor: pool idle, ${s.saturationFloor.threads} other processes burning its CPUs`, s.saturationFloor.loaded)] : []),
+    ...(s.saturationString ? [sat('pool idle, registry.metrics()', s.saturationString.unloaded), sat('pool saturated, registry.metrics()', s.saturationString.loaded)] : []),
   ];
 });
 
@@ -214,6 +223,13 @@ const tables: BenchTable[] = [
         s.saturationFloor
           ? [
               `[${s.mode}] machine floor, the pool idle and ${s.saturationFloor.threads} separate processes (not ours) burning the pool's CPUs${s.saturationFloor.affinity ? ` (${s.saturationFloor.affinity.others})` : ''} the way the pool's burners do: ${ratioWithInterval(s.saturationFloor)} (on-CPU ${fmtRatio(ratioOf(s.saturationFloor, 'latencyOnCpu'))}); per trial: ${s.saturationFloor.trialRatios.map(fmtRatio).join(', ')}. What the machine adds to a scrape when its other cores are busy, whoever keeps them busy (shared caches and memory, the hypervisor): the part of the saturated-pool ratio that no change to the runtime can remove.`,
+            ]
+          : [],
+      ),
+      ...suites.flatMap((s) =>
+        s.saturationString
+          ? [
+              `[${s.mode}] the same scrapes through registry.metrics() (a new ~${Math.round(s.saturationString.unloaded.bytes / 1024)} KiB string per scrape, as the benches before this one measured): ${ratioWithInterval(s.saturationString)} (on-CPU ${fmtRatio(ratioOf(s.saturationString, 'latencyOnCpu'))}); per trial: ${s.saturationString.trialRatios.map(fmtRatio).join(', ')}; scavenges per scrape ${s.saturationString.unloaded.scavengesPerScrape.toFixed(3)} idle vs ${s.saturation.unloaded.scavengesPerScrape.toFixed(3)} on the server's path.`,
             ]
           : [],
       ),
@@ -270,6 +286,7 @@ const charts: BarChart[] = [
         ...(s.saturationControl ? [ratioBar('A/A control', s.saturationControl)] : []),
         ...(s.saturationAllCpus ? [ratioBar('pool saturated, cpus=all', s.saturationAllCpus)] : []),
         ...(s.saturationParallelScavenge ? [ratioBar('pool saturated, parallel scavenges', s.saturationParallelScavenge)] : []),
+        ...(s.saturationString ? [ratioBar('pool saturated, registry.metrics()', s.saturationString)] : []),
       ],
     })),
   },
@@ -292,7 +309,7 @@ const written = writeResult(opts.outDir, {
   name: 'runtime',
   title: 'Collector runtime: scrapes under faulty collectors',
   description:
-    'Scrape latency (registry.metrics() on the main thread, counted from when the scrape was due) while collectors throw, hang, exit and burn CPU in the piscina pool; the pool saturated; the cost of a run; main-thread time for 20 collectors. Compiled build and tsx.',
+    'Scrape latency (the /metrics render on the main thread, minus the socket, counted from when the scrape was due) while collectors throw, hang, exit and burn CPU in the piscina pool; the pool saturated; the cost of a run; main-thread time for 20 collectors. Compiled build and tsx.',
   mode: opts.quick ? 'quick' : 'full',
   machine,
   durationMs: performance.now() - started,

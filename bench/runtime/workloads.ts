@@ -1,7 +1,7 @@
 /**
  * The runtime bench's scenarios, each run in a child process of its own (bench/lib runInChild):
- * a collector runtime, generated collector files, and a scrape loop on the main thread
- * (`await registry.metrics()`, what /metrics does, minus the socket).
+ * a collector runtime, generated collector files, and a scrape loop on the main thread (what
+ * /metrics does, minus the socket; or `registry.metrics()`: ScrapePath).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -13,6 +13,7 @@ import pino from 'pino';
 import { createRuntime, discoverCollectors, type CpuSetting } from '../../src/runtime/index.js';
 import { formatCpuList } from '../../src/runtime/affinity.js';
 import type { Registry } from '../../src/registry.js';
+import { SharedRenders } from '../../src/server/shared-render.js';
 import { sleep, stats, type Stats } from '../lib/index.js';
 
 const FIXTURES = fileURLToPath(new URL('../../test/fixtures/collectors/', import.meta.url));
@@ -71,7 +72,7 @@ export interface ScrapeSamples {
    * of the latency that is the process's own doing (its event loop, its render).
    */
   latencyOnCpu: Stats;
-  /** The `registry.metrics()` call alone. */
+  /** The render alone (ScrapePath). */
   render: Stats;
   /** From due to the render's start: the futex wake-up (and a wait for a core, if any). */
   wake: Stats;
@@ -100,8 +101,29 @@ interface ScrapeRaw {
 
 const napCell = new Int32Array(new SharedArrayBuffer(4));
 
+/**
+ * How a scrape renders: `server` is what /metrics does (src/server/shared-render.ts: the body in
+ * reused memory, no string), with the reuse of unchanged families' output off, so every scrape
+ * renders every series as for a registry whose values all changed; `string` is
+ * `registry.metrics()` (the prom-client API: the body as a new string, ~800 KB of heap per
+ * scrape of 10,000 series, which the main thread's GC then collects).
+ */
+export type ScrapePath = 'server' | 'string';
+
+/** A scrape's render on `path`; resolves to the body's length. */
+function scraper(registry: Registry, path: ScrapePath): () => Promise<number> {
+  if (path === 'string') return async () => (await registry.metrics()).length;
+  const renders = new SharedRenders(() => registry.renderPlan(), () => {}, { maxCacheBytes: 0 });
+  return async () => {
+    const body = await renders.get('text', 'identity');
+    if (!('length' in body)) throw new Error('a streamed body: the scrape loop expects a buffered one');
+    body.release?.();
+    return body.length;
+  };
+}
+
 /** Scrapes every 10–50 ms (random) for `ms`. */
-async function scrapeLoop(registry: Registry, ms: number): Promise<ScrapeSamples & { raw: ScrapeRaw }> {
+async function scrapeLoop(scrape: () => Promise<number>, ms: number): Promise<ScrapeSamples & { raw: ScrapeRaw }> {
   const latency: number[] = [];
   const onCpu: number[] = [];
   const render: number[] = [];
@@ -125,7 +147,7 @@ async function scrapeLoop(registry: Registry, ms: number): Promise<ScrapeSamples
     const left = due - performance.now();
     if (left > 0) Atomics.wait(napCell, 0, 0, left);
     const t0 = performance.now();
-    const text = await registry.metrics();
+    const length = await scrape();
     const t1 = performance.now();
     const l = t1 - due;
     latency.push(l);
@@ -133,7 +155,7 @@ async function scrapeLoop(registry: Registry, ms: number): Promise<ScrapeSamples
     render.push(t1 - t0);
     wake.push(t0 - due);
     windows.push([due, t1]);
-    bytes = text.length;
+    bytes = length;
   }
   await sleep(0); // the observer's last entries
   observer.disconnect();
@@ -180,7 +202,7 @@ export interface FaultResult {
 }
 
 /** The four faulty fixtures (throwing, hung, exiting, burner) plus healthy collectors and a bulk one. */
-export async function faultScenario(args: { seconds: number; healthy: number; bulkSeries: number; backoff: boolean; threads?: number; cpus?: CpuSetting }): Promise<FaultResult> {
+export async function faultScenario(args: { seconds: number; healthy: number; bulkSeries: number; backoff: boolean; threads?: number; cpus?: CpuSetting; scrapePath?: ScrapePath }): Promise<FaultResult> {
   const files: Record<string, string> = { 'bulk.mjs': bulk('bulk', args.bulkSeries, 1000) };
   for (let i = 0; i < args.healthy; i++) files[`healthy${i}.mjs`] = healthy(`healthy${i}`, 250);
   const gen = collectorDir(files);
@@ -198,7 +220,7 @@ export async function faultScenario(args: { seconds: number; healthy: number; bu
     await sleep(1000);
     const before = await rt.registry.metrics();
     const t0 = performance.now();
-    const { raw: _raw, ...scrape } = await scrapeLoop(rt.registry, args.seconds * 1000);
+    const { raw: _raw, ...scrape } = await scrapeLoop(scraper(rt.registry, args.scrapePath ?? 'server'), args.seconds * 1000);
     const seconds = (performance.now() - t0) / 1000;
     const after = await rt.registry.metrics();
     const runs = (t: string, c: string, r: string) => counterValue(t, `atomic_exporter_collector_runs_total{collector="${c}",result="${r}"}`);
@@ -269,6 +291,7 @@ export interface SaturationResult {
    * when its other cores are busy, whoever keeps them busy).
    */
   load: SaturationLoad;
+  scrapePath: ScrapePath;
 }
 
 export type SaturationLoad = 'pool' | 'none' | 'processes';
@@ -369,8 +392,11 @@ export async function saturationScenario(args: {
   keepRaw?: boolean;
   /** What the "loaded" blocks load (SaturationResult.load; default `pool`). */
   load?: SaturationLoad;
+  /** How a scrape renders (default `server`, what /metrics does). */
+  scrapePath?: ScrapePath;
 }): Promise<SaturationResult> {
   const load = args.load ?? 'pool';
+  const scrapePath = args.scrapePath ?? 'server';
   const threads = args.threads ?? Math.max(4, 2 * os.availableParallelism());
   const blocks = args.blocks ?? 4;
   const blockMs = args.blockMs ?? ((args.seconds ?? 4) * 1000) / blocks;
@@ -412,14 +438,15 @@ export async function saturationScenario(args: {
         // Every collector runs once (bulk fills the registry, threads start), then the schedules.
         await rt.collectOnce();
         rt.start();
-        await scrapeLoop(rt.registry, 1500); // warm-up, discarded
+        const scrape = scraper(rt.registry, scrapePath);
+        await scrapeLoop(scrape, 1500); // warm-up, discarded
         const mine = { idle: [] as { raw: ScrapeRaw }[], busy: [] as { raw: ScrapeRaw }[] };
         for (let b = 0; b < 2 * blocks; b++) {
           const on = (b + t) % 2 === 1;
           setLoad(on);
           // A burner sees the gate at its next run (≤ 200 ms), and one burning finishes its run.
           await sleep(400);
-          const part = await scrapeLoop(rt.registry, blockMs);
+          const part = await scrapeLoop(scrape, blockMs);
           (on ? mine.busy : mine.idle).push(part);
           (on ? blockSamples.busy : blockSamples.idle).push(part.raw.latency);
         }
@@ -438,7 +465,7 @@ export async function saturationScenario(args: {
       }
     }
     const strip = ({ raw, ...s }: ScrapeSamples & { raw: ScrapeRaw }): ScrapeSamples => (args.keepRaw ? { ...s, raw } : s) as ScrapeSamples;
-    return { series: args.series, threads, trials: args.trials, blocks, blockMs, unloaded: strip(merge(unloaded)), loaded: strip(merge(loaded)), trialRatios, ratioInterval90: ratioInterval90(blockSamples.busy, blockSamples.idle), burnerRuns, burnerBurns, affinity, serialScavenges, load };
+    return { series: args.series, threads, trials: args.trials, blocks, blockMs, unloaded: strip(merge(unloaded)), loaded: strip(merge(loaded)), trialRatios, ratioInterval90: ratioInterval90(blockSamples.busy, blockSamples.idle), burnerRuns, burnerBurns, affinity, serialScavenges, load, scrapePath };
   } finally {
     gen.remove();
   }
