@@ -202,7 +202,7 @@ export interface FaultResult {
 }
 
 /** The four faulty fixtures (throwing, hung, exiting, burner) plus healthy collectors and a bulk one. */
-export async function faultScenario(args: { seconds: number; healthy: number; bulkSeries: number; backoff: boolean; threads?: number; cpus?: CpuSetting; scrapePath?: ScrapePath }): Promise<FaultResult> {
+export async function faultScenario(args: { seconds: number; healthy: number; bulkSeries: number; backoff: boolean; threads?: number; cpus?: CpuSetting }): Promise<FaultResult> {
   const files: Record<string, string> = { 'bulk.mjs': bulk('bulk', args.bulkSeries, 1000) };
   for (let i = 0; i < args.healthy; i++) files[`healthy${i}.mjs`] = healthy(`healthy${i}`, 250);
   const gen = collectorDir(files);
@@ -220,7 +220,7 @@ export async function faultScenario(args: { seconds: number; healthy: number; bu
     await sleep(1000);
     const before = await rt.registry.metrics();
     const t0 = performance.now();
-    const { raw: _raw, ...scrape } = await scrapeLoop(scraper(rt.registry, args.scrapePath ?? 'server'), args.seconds * 1000);
+    const { raw: _raw, ...scrape } = await scrapeLoop(scraper(rt.registry, 'server'), args.seconds * 1000);
     const seconds = (performance.now() - t0) / 1000;
     const after = await rt.registry.metrics();
     const runs = (t: string, c: string, r: string) => counterValue(t, `atomic_exporter_collector_runs_total{collector="${c}",result="${r}"}`);
@@ -408,7 +408,6 @@ export async function saturationScenario(args: {
   const unloaded: { raw: ScrapeRaw }[] = [];
   const loaded: { raw: ScrapeRaw }[] = [];
   const trialRatios: number[] = [];
-  const blockSamples = { idle: [] as number[][], busy: [] as number[][] };
   let burnerRuns = 0;
   let burnerBurns = 0;
   let affinity: SaturationResult['affinity'] = null;
@@ -448,7 +447,6 @@ export async function saturationScenario(args: {
           await sleep(400);
           const part = await scrapeLoop(scrape, blockMs);
           (on ? mine.busy : mine.idle).push(part);
-          (on ? blockSamples.busy : blockSamples.idle).push(part.raw.latency);
         }
         setLoad(false);
         unloaded.push(...mine.idle);
@@ -465,7 +463,7 @@ export async function saturationScenario(args: {
       }
     }
     const strip = ({ raw, ...s }: ScrapeSamples & { raw: ScrapeRaw }): ScrapeSamples => (args.keepRaw ? { ...s, raw } : s) as ScrapeSamples;
-    return { series: args.series, threads, trials: args.trials, blocks, blockMs, unloaded: strip(merge(unloaded)), loaded: strip(merge(loaded)), trialRatios, ratioInterval90: ratioInterval90(blockSamples.busy, blockSamples.idle), burnerRuns, burnerBurns, affinity, serialScavenges, load, scrapePath };
+    return { series: args.series, threads, trials: args.trials, blocks, blockMs, unloaded: strip(merge(unloaded)), loaded: strip(merge(loaded)), trialRatios, ratioInterval90: ratioInterval90(loaded.map((b) => b.raw.latency), unloaded.map((b) => b.raw.latency)), burnerRuns, burnerBurns, affinity, serialScavenges, load, scrapePath };
   } finally {
     gen.remove();
   }
