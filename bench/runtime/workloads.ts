@@ -321,13 +321,20 @@ function ratioInterval90(loaded: readonly number[][], unloaded: readonly number[
 }
 
 /**
+ * The burners' busy loop, as source: spins for `ms`, counting in `n`. Shared by the pool's burner
+ * collectors and the machine-floor processes, so both load a CPU the same way (performance.now()
+ * in a tight loop: it allocates, a few hundred scavenges per second per thread).
+ */
+const burnLoop = (ms: number) => `const until = performance.now() + ${ms}; let n = 0; while (performance.now() < until) n++;`;
+
+/**
  * Processes that burn CPU like the gated burners (95% of every 200 ms) while `gate` exists,
  * pinned to `cpus` (taskset) when given; killed by `stop`.
  */
 function burnerProcesses(count: number, gate: string, cpus: string | undefined): { stop: () => void } {
   const code = `const { existsSync } = require('node:fs'); const nap = new Int32Array(new SharedArrayBuffer(4));
 for (;;) { if (!existsSync(${JSON.stringify(gate)})) { Atomics.wait(nap, 0, 0, 200); continue; }
-  const until = performance.now() + 190; let n = 0; while (performance.now() < until) n++; Atomics.wait(nap, 0, 0, 10); }`;
+  ${burnLoop(190)} Atomics.wait(nap, 0, 0, 10); }`;
   const children: ChildProcess[] = [];
   for (let i = 0; i < count; i++) {
     const [cmd, args] = cpus ? ['taskset', ['-c', cpus, process.execPath, '-e', code]] : [process.execPath, ['-e', code]];
@@ -358,7 +365,7 @@ export default {
   collect({ metrics }) {
     // Touched either way, so the counters keep their series (a run that writes nothing drops them).
     if (!existsSync(${JSON.stringify(gate)})) { metrics.spins.inc(0); metrics.burns.inc(0); return; }
-    const until = performance.now() + ${intervalMs * share}; let n = 0; while (performance.now() < until) n++;
+    ${burnLoop(intervalMs * share)}
     metrics.spins.inc(n); metrics.burns.inc();
   },
 };

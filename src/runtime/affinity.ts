@@ -28,8 +28,11 @@
  * concurrent GC work (marking, sweeping), its compiles and its gzip. On the pool's CPUs, beside
  * collectors at normal priority, they fell behind and the main thread did that work itself:
  * the saturated-pool scrape p99 went to 1.65× idle (tsx), 1.10× with the helpers on the main
- * thread's CPU. They also do the pool isolates' GC and compiles, which then share that CPU;
- * collectors' GC is small next to a scrape's.
+ * thread's CPU. They also do the pool isolates' GC and compiles, which then share that CPU: with
+ * four allocating burners saturating the pool, a scheduler trace showed them running ~42 ms/s on
+ * the main thread's CPU and the main thread ~28 ms/s runnable behind them (bench/README.md, the
+ * saturated-pool ratio: 1.2–1.3× on the /metrics path, above issue #3's 1.2). Moving them to
+ * the pool's CPUs, to every CPU, to nice +10 or SCHED_BATCH did not measurably change that.
  *
  * The cost: collectors (and the pool isolates' GC) get one CPU fewer: on 2 cores, one core for
  * every collector, as node_exporter's default GOMAXPROCS=1 gives its collectors. And the main
@@ -37,8 +40,8 @@
  * the scheduler could otherwise move the main thread away (`--collectors.cpus=all` if so).
  *
  * Node has no call for sched_setaffinity: util-linux's `taskset` sets it, for a thread id, from a
- * child process. Without taskset (or off Linux) nothing changes. When the last runtime of the process stops, every thread gets back the CPUs the main
- * thread had before.
+ * child process. Without taskset (or off Linux) nothing changes. When the last runtime of the
+ * process stops, every thread gets back the CPUs the main thread had before.
  */
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, readlinkSync, stat } from 'node:fs';

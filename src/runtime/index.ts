@@ -85,7 +85,8 @@ export interface RuntimeOptions {
    * V8's parallel scavenges (see scavenge.ts). Default: turned off (`--no-parallel-scavenge`,
    * for the whole process, for the rest of its life) when the runtime applies a CPU affinity
    * (`cpus`): V8's helper threads then share the main thread's CPU (affinity.ts), where a
-   * parallel scavenge only makes the main thread wait for them; left alone otherwise. true: never touched; false: turned off in any case.
+   * parallel scavenge only makes the main thread wait for them; left alone otherwise. true:
+   * never touched; false: turned off in any case.
    */
   readonly parallelScavenge?: boolean;
   /** At most one failure line per collector per this many ms (default 60 s). */
