@@ -35,5 +35,5 @@ EXPOSE 9479
 # (basic auth configured) still proves the server answers.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=15s --retries=3 \
   CMD ["node", "--no-warnings", "-e", "const a=process.env.ATOMIC_EXPORTER_WEB_LISTEN_ADDRESS||':9479';const u=(s)=>s+'://127.0.0.1:'+a.slice(a.lastIndexOf(':')+1)+'/-/healthy';const get=(s)=>fetch(u(s),{signal:AbortSignal.timeout(4000)});process.env.NODE_TLS_REJECT_UNAUTHORIZED='0';get('http').catch(()=>get('https')).then((r)=>process.exit(r.ok||r.status===401?0:1),()=>process.exit(1))"]
-ENTRYPOINT ["node", "dist/src/cli.js"]
+ENTRYPOINT ["node", "--single-threaded-gc", "dist/src/cli.js"]
 CMD []

@@ -23,6 +23,7 @@ import { UPSTREAM_DEFAULT_ARGS } from '../test/host/parity-args.js';
 import { processCpuMs, processRss, processThreads } from './host/proc-usage.js';
 import type { FullScrapeResult, PerCollectorResult } from './host/workloads.js';
 import { benchOptions, fmtBytes, fmtMs, fmtRatio, machineInfo, Progress, runInChild, sleep, writeResult, type BenchTable, type BenchTarget } from './lib/index.js';
+import { COMMAND_NODE_FLAGS } from '../src/cli/node-flags.js';
 
 const opts = benchOptions();
 const machine = machineInfo();
@@ -84,7 +85,7 @@ const buildNote = useDist
 async function startOurs(extra: string[]): Promise<ProcessHandle & { port: number }> {
   return startOnFreePort((port) => ({
     cmd: process.execPath,
-    args: [...(useDist ? [distCli] : ['--import', 'tsx', path.join(ROOT, 'src', 'cli.ts')]), `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn', ...extra],
+    args: [...COMMAND_NODE_FLAGS, ...(useDist ? [distCli] : ['--import', 'tsx', path.join(ROOT, 'src', 'cli.ts')]), `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn', ...extra],
     options: { readyUrl: `http://127.0.0.1:${port}/-/ready`, readyTimeoutMs: 60_000, cwd: ROOT },
   }));
 }

@@ -25,10 +25,11 @@
  *    hand-off cost. Target: < 0.2 ms.
  * 4. main thread: 20 collectors at 1 s intervals; main-thread busy time per second.
  *
- * Everything runs on the compiled build (what `npm start` runs; the process starts with V8's
- * default flags), again on it with V8's `--no-parallel-scavenge` from the start, as the CLI sets
- * it (scenarios 1 and 2: a parallel scavenge makes the main thread wait for V8's helper threads,
- * which on 2 busy cores is where long scrape outliers come from), and
+ * Everything runs on the compiled build (what `npm start` runs) with V8's default flags (as a
+ * library user's process), again on it with the command's node flags (`--single-threaded-gc`,
+ * src/cli/node-flags.ts) and `--no-parallel-scavenge` from the start, as the command runs
+ * (scenarios 1 and 2: every isolate does its own GC, and V8's helper threads, which then only
+ * compile, leave the main thread's CPU: src/runtime/own-thread-gc.ts), and
  * from source under tsx (where each new pool thread compiles TypeScript again, which makes
  * thread replacements far more expensive). A scrape's latency is counted from the moment
  * it was due (its timer), so event-loop delay is in it, as for an HTTP request arriving then.
@@ -36,6 +37,7 @@
  * `node --import tsx bench/runtime-faults.ts [--quick] [--out DIR]` → `<out>/runtime.json`
  */
 import { benchOptions, fmtMs, fmtRatio, machineInfo, Progress, runInChild, writeResult, type BarChart, type BenchTable, type BenchTarget, type Stats } from './lib/index.js';
+import { COMMAND_NODE_FLAGS } from '../src/cli/node-flags.js';
 import { buildCompiled, runCompiled } from './runtime/compiled.js';
 import type { FaultResult, MainThreadResult, OverheadResult, SaturationResult, ScrapeSamples } from './runtime/workloads.js';
 
@@ -60,7 +62,7 @@ const MAIN_SECONDS = opts.quick ? 5 : 10;
 
 type Runner = <R>(exportName: string, args: unknown) => Promise<R>;
 
-type Mode = 'compiled' | 'compiled --no-parallel-scavenge' | 'tsx';
+type Mode = 'compiled' | 'compiled --single-threaded-gc' | 'tsx';
 
 interface Suite {
   mode: Mode;
@@ -91,9 +93,9 @@ const built = buildCompiled();
 const modes: [Mode, Runner, boolean][] = [];
 if (built.dir) {
   modes.push(['compiled', (name, args) => runCompiled(built.dir!, name, args), true]);
-  // Parallel scavenges make the main thread wait for V8's helper threads; on 2 busy cores that
-  // wait is where the long scrape outliers come from. One flag removes it: measure with it too.
-  modes.push(['compiled --no-parallel-scavenge', (name, args) => runCompiled(built.dir!, name, args, ['--no-parallel-scavenge']), false]);
+  // The command's own node flags (src/cli/node-flags.ts: every isolate does its own GC, and V8's
+  // helpers leave the main thread's CPU) and the flag src/cli.ts sets when it starts.
+  modes.push(['compiled --single-threaded-gc', (name, args) => runCompiled(built.dir!, name, args, [...COMMAND_NODE_FLAGS, '--no-parallel-scavenge']), false]);
 } else {
   progress.log(`compiled copy not built, measuring under tsx only:\n${built.log}`);
 }
@@ -108,7 +110,7 @@ for (const [mode, run, costs] of modes) {
   progress.tick(1, `${mode}: saturation (${SAT_TRIALS} × 2 × ${SAT_BLOCKS} × ${SAT_BLOCK_MS} ms)`);
   const saturation = await run<SaturationResult>('saturationScenario', { series: 10_000, trials: SAT_TRIALS, blocks: SAT_BLOCKS, blockMs: SAT_BLOCK_MS });
   if (!costs) {
-    // The mode atomic-exporter runs in (src/cli.ts turns parallel scavenges off): before/after.
+    // The mode atomic-exporter runs in (its node flags, src/cli.ts's): before/after.
     progress.tick(1, `${mode}: saturation, --collectors.cpus=all`);
     const saturationAllCpus = await run<SaturationResult>('saturationScenario', { series: 10_000, trials: SAT_TRIALS_SIDE, blocks: SAT_BLOCKS, blockMs: SAT_BLOCK_MS, cpus: 'all' });
     // The noise of the ratio: the same scenario with nothing different between the two conditions.
@@ -204,7 +206,7 @@ const tables: BenchTable[] = [
       'Latency is counted from when the scrape was due. "On-CPU" subtracts the time Linux kept the main thread waiting for a core (schedstat run-queue time): what is left is the process\'s own delay. "GC pause in it": main-thread GC pauses (perf_hooks) inside the scrape, due → rendered; a scavenge\'s pause includes waiting for V8\'s helper threads to finish their share.',
       ...suites.map(
         (s) =>
-          `[${s.mode}] loaded/unloaded p99: ${ratioWithInterval(s.saturation)} (on-CPU ${fmtRatio(ratioOf(s.saturation, 'latencyOnCpu'))}), ${s.saturation.trials} trials × ${s.saturation.blocks} idle and ${s.saturation.blocks} loaded blocks of ${s.saturation.blockMs} ms, alternating, samples pooled; per trial: ${s.saturation.trialRatios.map(fmtRatio).join(', ')}; ${s.saturation.affinity ? `main thread and its helper threads on CPU ${s.saturation.affinity.main}, pool threads on ${s.saturation.affinity.others}` : 'no CPU affinity set'}; ${s.saturation.serialScavenges ? 'parallel scavenges off (the runtime, with its CPU affinity)' : 'parallel scavenges as the process started'}.`,
+          `[${s.mode}] loaded/unloaded p99: ${ratioWithInterval(s.saturation)} (on-CPU ${fmtRatio(ratioOf(s.saturation, 'latencyOnCpu'))}), ${s.saturation.trials} trials × ${s.saturation.blocks} idle and ${s.saturation.blocks} loaded blocks of ${s.saturation.blockMs} ms, alternating, samples pooled; per trial: ${s.saturation.trialRatios.map(fmtRatio).join(', ')}; ${s.saturation.affinity ? `main thread on CPU ${s.saturation.affinity.main}, pool threads on ${s.saturation.affinity.others}, V8's helper threads ${s.saturation.v8HelpersOnPoolCpus ? `on ${s.saturation.affinity.others} (--single-threaded-gc)` : `on ${s.saturation.affinity.main} (they do its concurrent GC)`}` : 'no CPU affinity set'}; ${s.saturation.serialScavenges ? 'parallel scavenges off (the runtime, with its CPU affinity)' : 'parallel scavenges as the process started'}.`,
       ),
       ...suites.flatMap((s) =>
         s.saturationParallelScavenge
@@ -280,7 +282,7 @@ const charts: BarChart[] = [
     subtitle: 'ratio, lower is better (target ≤ 1.2); 90% interval in brackets; the A/A control and the machine floor are the references',
     unit: '×',
     groups: suites.map((s) => ({
-      label: s.mode.replace(' --no-parallel-scavenge', ' (CLI)'),
+      label: s.mode.replace(' --single-threaded-gc', ' (CLI)'),
       bars: [
         ratioBar('pool saturated', s.saturation),
         ...(s.saturationFloor ? [ratioBar('other processes on its CPUs', s.saturationFloor)] : []),
@@ -296,7 +298,7 @@ const charts: BarChart[] = [
     subtitle: 'ms, lower is better (target ≤ 50 ms)',
     unit: 'ms',
     groups: suites.map((s) => ({
-      label: s.mode.replace(' --no-parallel-scavenge', ' (CLI)'),
+      label: s.mode.replace(' --single-threaded-gc', ' (CLI)'),
       bars: [
         { series: 'with back-off', value: s.faults.scrape.latency.p99 },
         { series: 'no back-off', value: s.faultsNoBackoff.scrape.latency.p99 },
@@ -319,7 +321,7 @@ const written = writeResult(opts.outDir, {
   notes: [
     'With 2+ CPUs the main thread keeps the first CPU, with V8\'s and libuv\'s helper threads (its GC, compiles, gzip), and pool threads run on the rest (src/runtime/affinity.ts, --collectors.cpus=auto), so a waking scrape finds a core no collector holds; pool threads run at normal priority (a lower one brought priority inversion on a busy host: src/runtime/index.ts, bench/runtime-http.ts). With --collectors.cpus=all, CPU-bound collectors share the main thread\'s cores at that priority.',
     'Under tsx each new pool thread compiles the runtime again: the "no back-off" rows, where a thread dies every 500 ms, show it.',
-    'With a CPU affinity (the CLI\'s default, and `cpus` here) V8\'s helper threads share the main thread\'s one CPU, where a parallel scavenge gains nothing and makes the main thread wait for a helper that took a share of it, so the runtime also turns V8\'s parallel scavenges off (`parallelScavenge`, src/runtime/scavenge.ts). In the "compiled" and "tsx" modes the process starts with V8\'s default flags and the runtime sets this one when it starts.',
+    'With a CPU affinity (the CLI\'s default, and `cpus` here) V8\'s helper threads share the main thread\'s one CPU, where a parallel scavenge gains nothing and makes the main thread wait for a helper that took a share of it, so the runtime also turns V8\'s parallel scavenges off (`parallelScavenge`, src/runtime/scavenge.ts). In the "compiled" and "tsx" modes the process starts with V8\'s default flags and the runtime sets this one when it starts. The command starts node with `--single-threaded-gc` (src/cli/node-flags.ts): every isolate then does its own GC on its own thread, and the runtime moves V8\'s helper threads, which only compile then, to the pool\'s CPUs (libuv\'s stay with the main thread: src/runtime/own-thread-gc.ts); the "(CLI)" rows run so.',
     `The saturated-pool ratio is measured over ${SAT_TRIALS} fresh runtimes per mode (the comparison rows: ${SAT_TRIALS_SIDE}); its 90% interval is a block bootstrap (bench/runtime/workloads.ts).`,
   ],
   data: { suites },

@@ -38,6 +38,7 @@ import { findBinary } from '../test/support/binaries.js';
 import { freePort } from '../test/support/ports.js';
 import { benchOptions, fmtMs, fmtRatio, machineInfo, Progress, sleep, stats, writeResult, type BarChart, type BenchTable, type BenchTarget, type Stats } from './lib/index.js';
 import { buildCompiled } from './runtime/compiled.js';
+import { COMMAND_NODE_FLAGS } from '../src/cli/node-flags.js';
 
 const opts = benchOptions();
 const machine = machineInfo();
@@ -374,6 +375,7 @@ for (const n of HEALTHY_NAMES) writeFileSync(path.join(gen, `${n}.mjs`), healthy
 const textfileDir = mkdtempSync(path.join(os.tmpdir(), 'ae-bench-http-textfile-'));
 
 const exporterArgs = (faults: boolean, engine: string): string[] => [
+  ...COMMAND_NODE_FLAGS,
   path.join(dir, 'src', 'cli.js'),
   '--web.listen-address=127.0.0.1:{PORT}',
   `--web.engine=${engine}`,
@@ -577,7 +579,7 @@ const written = writeResult(
     targets,
     tables,
     notes: [
-      'The exporter runs as `npm start` runs it (JavaScript compiled by tsc, src/cli.js: parallel scavenges off), with its defaults: CPU affinity auto (the main thread and its helper threads on the first CPU, pool threads, at normal priority, on the other), collectors that hang or exit backing off.',
+      'The exporter runs as `npm start` runs it (JavaScript compiled by tsc, src/cli.js, node --single-threaded-gc: every isolate does its own GC), with its defaults: CPU affinity auto (the main thread and libuv\'s threads on the first CPU; pool threads, at normal priority, and V8\'s helper threads on the other), collectors that hang or exit backing off.',
       'The scraper shares the 2 cores with the target: its own wake-up delay is in the latency, as it would be for any client on the machine.',
       ...notes,
       ...(problems.length > 0 ? [`Problems seen: ${problems.join(' | ')}`] : []),

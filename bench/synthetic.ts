@@ -28,6 +28,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchOptions, fmtBytes, fmtMs, fmtRatio, machineInfo, Progress, sleep, writeResult, type BarChart, type BenchTarget } from './lib/index.js';
+import { COMMAND_NODE_FLAGS } from '../src/cli/node-flags.js';
 
 const opts = benchOptions();
 const machine = machineInfo();
@@ -66,7 +67,7 @@ async function freePort(): Promise<number> {
 
 async function startExporter(args: string[]): Promise<Exporter> {
   const port = await freePort();
-  const child = spawn(process.execPath, [...(useDist ? [distCli] : ['--import', 'tsx', path.join(ROOT, 'src', 'cli.ts')]), `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn', ...args], {
+  const child = spawn(process.execPath, [...COMMAND_NODE_FLAGS, ...(useDist ? [distCli] : ['--import', 'tsx', path.join(ROOT, 'src', 'cli.ts')]), `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn', ...args], {
     cwd: ROOT,
     stdio: ['ignore', 'ignore', 'inherit'],
   });

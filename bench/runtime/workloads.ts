@@ -284,6 +284,8 @@ export interface SaturationResult {
   affinity: { main: string; others: string } | null;
   /** Whether the runtime turned V8's parallel scavenges off (src/runtime/scavenge.ts). */
   serialScavenges: boolean;
+  /** Whether the runtime put V8's helper threads on the pool's CPUs (src/runtime/own-thread-gc.ts). */
+  v8HelpersOnPoolCpus: boolean;
   /**
    * What the "loaded" blocks load: `pool` (every pool thread burns), `none` (an A/A control:
    * the pool idle too, the ratio's noise) or `processes` (the pool idle, and as many separate
@@ -419,6 +421,7 @@ export async function saturationScenario(args: {
   let burnerBurns = 0;
   let affinity: SaturationResult['affinity'] = null;
   let serialScavenges = false;
+  let v8HelpersOnPoolCpus = false;
   const setLoad = (on: boolean) => {
     for (const [file, kind] of [[gate, 'pool'], [externalGate, 'processes']] as const) {
       if (on && load === kind) writeFileSync(file, '');
@@ -438,6 +441,7 @@ export async function saturationScenario(args: {
         ...(args.parallelScavenge !== undefined ? { parallelScavenge: args.parallelScavenge } : {}),
       });
       serialScavenges = rt.serialScavenges;
+      v8HelpersOnPoolCpus = rt.v8HelpersOnPoolCpus;
       if (rt.affinity) affinity = { main: rt.affinity.main ? formatCpuList(rt.affinity.main) : 'unchanged', others: formatCpuList(rt.affinity.others) };
       const outside = load === 'processes' ? burnerProcesses(threads, externalGate, rt.affinity ? formatCpuList(rt.affinity.others) : undefined) : undefined;
       try {
@@ -470,7 +474,7 @@ export async function saturationScenario(args: {
       }
     }
     const strip = ({ raw, ...s }: ScrapeSamples & { raw: ScrapeRaw }): ScrapeSamples => (args.keepRaw ? { ...s, raw } : s) as ScrapeSamples;
-    return { series: args.series, threads, trials: args.trials, blocks, blockMs, unloaded: strip(merge(unloaded)), loaded: strip(merge(loaded)), trialRatios, ratioInterval90: ratioInterval90(loaded.map((b) => b.raw.latency), unloaded.map((b) => b.raw.latency)), burnerRuns, burnerBurns, affinity, serialScavenges, load, scrapePath };
+    return { series: args.series, threads, trials: args.trials, blocks, blockMs, unloaded: strip(merge(unloaded)), loaded: strip(merge(loaded)), trialRatios, ratioInterval90: ratioInterval90(loaded.map((b) => b.raw.latency), unloaded.map((b) => b.raw.latency)), burnerRuns, burnerBurns, affinity, serialScavenges, v8HelpersOnPoolCpus, load, scrapePath };
   } finally {
     gen.remove();
   }

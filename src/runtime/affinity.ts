@@ -31,8 +31,17 @@
  * thread's CPU. They also do the pool isolates' GC and compiles, which then share that CPU: with
  * four allocating burners saturating the pool, a scheduler trace showed them running ~42 ms/s on
  * the main thread's CPU and the main thread ~28 ms/s runnable behind them (bench/README.md, the
- * saturated-pool ratio: 1.2–1.3× on the /metrics path, above issue #3's 1.2). Moving them to
- * the pool's CPUs, to every CPU, to nice +10 or SCHED_BATCH did not measurably change that.
+ * saturated-pool ratio). Moving them to the pool's CPUs, to every CPU, to nice +10 or
+ * SCHED_BATCH did not measurably change that.
+ *
+ * Unless node runs with `--single-threaded-gc`, as the command does (own-thread-gc.ts): then
+ * every isolate does its own GC on its own thread, V8's helpers only compile, and they go to the
+ * pool's CPUs, so neither the pool isolates' GC nor theirs shares the main thread's CPU. libuv's
+ * threads stay with the main thread (its gzip and file I/O); they are told apart by asking them
+ * (`libuvThreads`). Probes of the saturation scenario (8 trials each, tsx, /metrics path):
+ * saturated p99 6.6–7.5 ms (6 runs) against 7.2–9.0 ms (5 runs) without, idle 4.9–6.7 against
+ * 6.2–6.7 ms, scrapes with a GC pause over 1 ms ~0.05 % against ~0.7 %; the ratio did not move
+ * (1.04–1.35 against 1.16–1.35), because the idle p99 fell as well.
  *
  * The cost: collectors (and the pool isolates' GC) get one CPU fewer: on 2 cores, one core for
  * every collector, as node_exporter's default GOMAXPROCS=1 gives its collectors. And the main
@@ -45,6 +54,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, readlinkSync, stat } from 'node:fs';
+import { readlink } from 'node:fs/promises';
 
 /** `auto`, `all`, or the CPU numbers the pool (and helper threads) get. */
 export type CpuSetting = 'auto' | 'all' | readonly number[];
@@ -158,13 +168,30 @@ function otherThreads(): number[] {
 }
 
 /**
- * Starts libuv's thread pool from the main thread if no thread has yet. It starts with the first
- * asynchronous file operation of any thread and its threads inherit that thread's CPUs, nice
- * value and policy: started by a pool thread, they would serve the main thread's file I/O at
- * nice +19, and after `applyProcessAffinity` had looked for threads to pin.
+ * Starts libuv's thread pool from the main thread if no thread has yet, and returns the ids of
+ * its threads that it finds (all of them, unless some stay busy elsewhere). The pool starts with
+ * the first asynchronous file operation of any thread and its threads inherit that thread's CPUs,
+ * nice value and policy: started by a pool thread, they would serve the main thread's file I/O
+ * at nice +19, and after `applyProcessAffinity` had looked for threads to pin. They are found by
+ * asking them: /proc/thread-self, read by readlink on the thread pool, names the thread that
+ * read it (every thread is called "node", and V8's helpers, started earlier, look the same).
  */
-export function startLibuvThreads(): Promise<void> {
-  return new Promise((resolve) => stat('/', () => resolve()));
+export async function libuvThreads(size = Number(process.env.UV_THREADPOOL_SIZE) || 4): Promise<Set<number>> {
+  const found = new Set<number>();
+  if (process.platform !== 'linux') {
+    await new Promise<void>((resolve) => stat('/', () => resolve()));
+    return found;
+  }
+  // One readlink per thread may all land on one thread (the first to wake takes the queue):
+  // rounds of many, until every thread answered or the rounds run out.
+  for (let round = 0; round < 20 && found.size < size; round++) {
+    const links = await Promise.all(Array.from({ length: 4 * size }, () => readlink('/proc/thread-self').catch(() => '')));
+    for (const l of links) {
+      const tid = Number(l.split('/').pop());
+      if (Number.isInteger(tid) && tid > 0 && tid !== process.pid) found.add(tid);
+    }
+  }
+  return found;
 }
 
 let applied: { count: number; restore: readonly number[] } | undefined;
@@ -172,11 +199,12 @@ let applied: { count: number; restore: readonly number[] } | undefined;
 /**
  * Main thread: applies a plan to the process (the main thread and every other thread now, its
  * helpers, → `main`, or `others` when the plan leaves the main thread's CPUs alone; threads
- * started later by the pool pin themselves to `others`). Counted: `releaseProcessAffinity`
- * gives every thread `restore` back when every runtime that applied it has released it. Returns
- * whether taskset worked.
+ * started later by the pool pin themselves to `others`). With `v8HelpersApart`, the helpers
+ * that are not libuv's (V8's, the few of Node's own) go to `others` instead: see
+ * own-thread-gc.ts. Counted: `releaseProcessAffinity` gives every thread `restore` back when
+ * every runtime that applied it has released it. Returns whether taskset worked.
  */
-export function applyProcessAffinity(plan: AffinityPlan, restore: readonly number[]): boolean {
+export function applyProcessAffinity(plan: AffinityPlan, restore: readonly number[], v8HelpersApart?: { libuv: ReadonlySet<number> }): boolean {
   if (applied) {
     applied.count++;
     return true;
@@ -184,9 +212,11 @@ export function applyProcessAffinity(plan: AffinityPlan, restore: readonly numbe
   let ok = false;
   // A thread may end between the listing and taskset (a pool thread being replaced): ignored.
   // The threads there are now are V8's and libuv's helpers (the pool's start later and pin
-  // themselves): they go where the main thread goes, whose GC work they share (see above).
-  const helpers = plan.main ?? plan.others;
-  for (const tid of otherThreads()) ok = setThreadCpus(tid, helpers) || ok;
+  // themselves): they go where the main thread goes, whose GC work they share (see above),
+  // except V8's when every isolate does its own GC. libuv's stay with the main thread in any
+  // case: they do its gzip and file I/O, which a saturated pool's CPUs would hold up.
+  const withMain = plan.main ?? plan.others;
+  for (const tid of otherThreads()) ok = setThreadCpus(tid, v8HelpersApart && !v8HelpersApart.libuv.has(tid) ? plan.others : withMain) || ok;
   if (ok) {
     applied = { count: 1, restore };
     if (plan.main) setThreadCpus(process.pid, plan.main);

@@ -13,7 +13,8 @@ import pino, { type Logger } from 'pino';
 import type { HostPaths } from '../collector/define.js';
 import { Registry } from '../registry.js';
 import { serialScavenges, wantsSerialScavenges } from './scavenge.js';
-import { allowedCpus, applyProcessAffinity, formatCpuList, planAffinity, releaseProcessAffinity, startLibuvThreads, type AffinityPlan, type CpuSetting } from './affinity.js';
+import { allowedCpus, applyProcessAffinity, formatCpuList, libuvThreads, planAffinity, releaseProcessAffinity, type AffinityPlan, type CpuSetting } from './affinity.js';
+import { singleThreadedGc } from './own-thread-gc.js';
 import { discoverCollectors, type DiscoveredCollector } from './discovery.js';
 import { CollectorRuntimeError } from './errors.js';
 import { FailureLog } from './failure-log.js';
@@ -124,6 +125,11 @@ export interface CollectorRuntime {
   readonly threads: number;
   /** The CPU affinity the runtime set (affinity.ts); undefined when it changed none. */
   readonly affinity: AffinityPlan | undefined;
+  /**
+   * Whether V8's helper threads went to the pool's CPUs (`affinity.others`) rather than the main
+   * thread's: only in a process started with `--single-threaded-gc` (own-thread-gc.ts).
+   */
+  readonly v8HelpersOnPoolCpus: boolean;
   /** Whether the runtime turned V8's parallel scavenges off (`parallelScavenge`, scavenge.ts). */
   readonly serialScavenges: boolean;
   /** Starts every enabled collector's schedule (first run now). Idempotent. */
@@ -197,6 +203,7 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Colle
   const phases = createPhaseBuffer(Math.max(1, enabled.length));
   // Before the pool starts: its threads, started by the main thread, pin themselves at start.
   let affinity: AffinityPlan | undefined;
+  let v8HelpersOnPoolCpus = false;
   if (threads > 0) {
     const allowed = allowedCpus();
     let plan: AffinityPlan | undefined;
@@ -205,9 +212,16 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Colle
     } catch (e) {
       throw new CollectorRuntimeError('ERR_INVALID_FLAG_VALUE', `invalid CPU list for collectors: ${(e as Error).message}`);
     }
-    if (plan) await startLibuvThreads();
-    if (plan && allowed && applyProcessAffinity(plan, allowed)) affinity = plan;
-    else if (plan) logger.debug({ cpus: formatCpuList(plan.others) }, 'could not set CPU affinity (no taskset?): collector threads run on every CPU');
+    if (plan) {
+      const libuv = await libuvThreads();
+      // V8's helpers go to the pool's CPUs only when no isolate leaves GC work to them, and only
+      // if libuv's threads, which must stay with the main thread, could be told apart.
+      const apart = singleThreadedGc() && libuv.size > 0 ? { libuv } : undefined;
+      if (allowed && applyProcessAffinity(plan, allowed, apart)) {
+        affinity = plan;
+        v8HelpersOnPoolCpus = apart !== undefined;
+      } else logger.debug({ cpus: formatCpuList(plan.others) }, 'could not set CPU affinity (no taskset?): collector threads run on every CPU');
+    }
   }
   // Pool threads run at normal priority unless asked otherwise (niceIncrement, schedIdle): the
   // CPU affinity keeps collectors off the main thread, not a low priority. A low priority did
@@ -283,6 +297,7 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Colle
     registry,
     threads,
     affinity,
+    v8HelpersOnPoolCpus,
     serialScavenges: serial,
     get collectors(): CollectorInfo[] {
       return resolved.collectors.map((c) => {

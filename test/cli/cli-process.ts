@@ -1,10 +1,12 @@
 /** Running the `atomic-exporter` command (src/cli.ts under tsx) as a child process in tests. */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { COMMAND_NODE_FLAGS } from '../../src/cli/node-flags.js';
 import { startOnFreePort, type ProcessHandle } from '../support/process.js';
 
 export const REPO = fileURLToPath(new URL('../../', import.meta.url));
-export const CLI = ['--import', 'tsx', 'src/cli.ts'];
+// With the node flags package.json's start script and the bin's shebang give it.
+export const CLI = [...COMMAND_NODE_FLAGS, '--import', 'tsx', 'src/cli.ts'];
 
 export interface RunResult {
   code: number | null;

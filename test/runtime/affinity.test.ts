@@ -3,7 +3,8 @@
  * CPUs the main thread keeps the first to itself and every other thread (pool threads,
  * replacements too; V8's and libuv's helpers) runs on the rest; `all` changes nothing; a list
  * gives the others those CPUs and the main thread the rest; one CPU or no taskset changes
- * nothing; stop() puts every thread back.
+ * nothing; stop() puts every thread back. In a process started with `--single-threaded-gc`
+ * (as the command is), V8's helpers go with the pool threads instead, libuv's stay.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -213,6 +214,45 @@ describe('runtime thread affinity', { skip: !linux ? 'Linux only' : false }, () 
     assert.equal(rt.affinity, undefined);
     for (const t of threads()) assert.equal(cpusOf(t), allowed, `thread ${t}`);
     if (cpus.length >= 2) assert.ok(lines.some((l) => /could not set CPU affinity/.test(String(l.msg))), JSON.stringify(lines));
+  });
+
+  it('in a process started with --single-threaded-gc, V8\'s helpers go to the pool\'s CPUs and libuv\'s stay with the main thread', { skip: !hasTaskset ? 'no taskset' : cpus.length < 2 ? 'one CPU' : false }, () => {
+    mkdirSync(path.join(tmp.path, 'script'), { recursive: true });
+    const file = path.join(tmp.path, 'script', 'own-gc.mjs');
+    // libuv's threads are told by what they do: an asynchronous read of /proc/thread-self/status
+    // runs on one of them and reads its own id and CPUs. The threads started before them are
+    // V8's helpers (and Node's signal thread), which node starts before it runs any script.
+    writeFileSync(
+      file,
+      `import { readdirSync, readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { createRuntime, discoverCollectors } from ${JSON.stringify(new URL('../../src/runtime/index.ts', import.meta.url).href)};
+const cpusOf = (t) => /^Cpus_allowed_list:\\s*(\\S+)/m.exec(readFileSync('/proc/self/task/' + t + '/status', 'utf8'))[1];
+const early = readdirSync('/proc/self/task').map(Number).filter((t) => t !== process.pid);
+const rt = await createRuntime({ collectors: await discoverCollectors({ dirs: [${JSON.stringify(tmp.path)}], builtin: false }), threads: 1, cpus: 'auto' });
+const [r] = await rt.collectOnce();
+const libuv = new Map();
+for (let i = 0; i < 20; i++) for (const text of await Promise.all(Array.from({ length: 16 }, () => readFile('/proc/thread-self/status', 'utf8')))) {
+  libuv.set(Number(/^Pid:\\s*(\\d+)/m.exec(text)[1]), /^Cpus_allowed_list:\\s*(\\S+)/m.exec(text)[1]);
+}
+const firstLibuv = Math.min(...libuv.keys());
+const v8 = early.filter((t) => t < firstLibuv);
+console.log(JSON.stringify({ outcome: r.outcome, apart: rt.v8HelpersOnPoolCpus, main: cpusOf(process.pid), libuv: [...new Set(libuv.values())], v8: [...new Set(v8.map(cpusOf))], v8Count: v8.length }));
+await rt.stop();`,
+    );
+    const run = (flags: string[]) => {
+      const r = spawnSync(process.execPath, [...flags, '--import', 'tsx', file], { encoding: 'utf8', timeout: 60_000 });
+      assert.equal(r.status, 0, r.stderr);
+      return JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { outcome: string; apart: boolean; main: string; libuv: string[]; v8: string[]; v8Count: number };
+    };
+    const first = String(cpus[0]);
+    const rest = formatCpuList(cpus.slice(1));
+    const own = run(['--single-threaded-gc']);
+    assert.ok(own.v8Count >= 2, JSON.stringify(own));
+    assert.deepEqual({ ...own, v8Count: 0 }, { outcome: 'ok', apart: true, main: first, libuv: [first], v8: [rest], v8Count: 0 });
+    // Without the flag V8's helpers do the main thread's concurrent GC work: they stay with it.
+    const shared = run([]);
+    assert.deepEqual({ ...shared, v8Count: 0 }, { outcome: 'ok', apart: false, main: first, libuv: [first], v8: [first], v8Count: 0 });
   });
 
   it('with one CPU nothing changes', { skip: !hasTaskset ? 'no taskset' : false }, () => {

@@ -19,6 +19,7 @@ import bcrypt from 'bcryptjs';
 import YAML from 'yaml';
 import { parseFlags } from '../../src/cli/args.js';
 import { envName } from '../../src/cli/flags.js';
+import { COMMAND_NODE_FLAGS } from '../../src/cli/node-flags.js';
 import { commandFlagSpecs, PROGRAM } from '../../src/cli/main.js';
 import { discoverCollectors } from '../../src/runtime/discovery.js';
 import { parseListenAddress } from '../../src/server/address.js';
@@ -194,9 +195,9 @@ describe('container image and examples', () => {
       assert.match(user!, /^\d+(:\d+)?$/, 'numeric, so that runAsNonRoot can check it');
       assert.deepEqual(one(runtimeStage, 'EXPOSE'), ['9479']);
       assert.match(healthcheck.join(' '), /\/-\/healthy/);
-      assert.deepEqual(entrypoint, ['node', 'dist/src/cli.js']);
-      assert.equal(path.posix.join(one(runtimeStage, 'WORKDIR')[0]!, entrypoint[1]!), '/app/dist/src/cli.js');
-      assert.equal(PKG.scripts.start, 'node dist/src/cli.js', 'the same entry as `npm start`');
+      assert.deepEqual(entrypoint, ['node', ...COMMAND_NODE_FLAGS, 'dist/src/cli.js']);
+      assert.equal(path.posix.join(one(runtimeStage, 'WORKDIR')[0]!, entrypoint.at(-1)!), '/app/dist/src/cli.js');
+      assert.equal(PKG.scripts.start, entrypoint.join(' '), 'the same command as `npm start`');
     });
 
     it('copies files that exist and that .dockerignore lets through', () => {
