@@ -169,29 +169,41 @@ function otherThreads(): number[] {
 
 /**
  * Starts libuv's thread pool from the main thread if no thread has yet, and returns the ids of
- * its threads that it finds (all of them, unless some stay busy elsewhere). The pool starts with
- * the first asynchronous file operation of any thread and its threads inherit that thread's CPUs,
- * nice value and policy: started by a pool thread, they would serve the main thread's file I/O
- * at nice +19, and after `applyProcessAffinity` had looked for threads to pin. They are found by
- * asking them: /proc/thread-self, read by readlink on the thread pool, names the thread that
+ * its threads that it finds within `waitMs` (all of them, unless some are busy). The pool starts
+ * with the first asynchronous file operation of any thread and its threads inherit that thread's
+ * CPUs, nice value and policy: started by a pool thread, they would serve the main thread's file
+ * I/O at nice +19, and after `applyProcessAffinity` had looked for threads to pin. They are found
+ * by asking them: /proc/thread-self, read by readlink on the thread pool, names the thread that
  * read it (every thread is called "node", and V8's helpers, started earlier, look the same).
+ * Bounded in time: an app whose thread pool is stuck (a slow mount, a DNS lookup) must not keep
+ * the runtime from starting; the questions still queued are answered, and ignored, later.
  */
-export async function libuvThreads(size = Number(process.env.UV_THREADPOOL_SIZE) || 4): Promise<Set<number>> {
+export async function libuvThreads(size = Number(process.env.UV_THREADPOOL_SIZE) || 4, waitMs = 1000): Promise<Set<number>> {
   const found = new Set<number>();
-  if (process.platform !== 'linux') {
-    await new Promise<void>((resolve) => stat('/', () => resolve()));
-    return found;
-  }
-  // One readlink per thread may all land on one thread (the first to wake takes the queue):
-  // rounds of many, until every thread answered or the rounds run out.
-  for (let round = 0; round < 20 && found.size < size; round++) {
-    const links = await Promise.all(Array.from({ length: 4 * size }, () => readlink('/proc/thread-self').catch(() => '')));
-    for (const l of links) {
-      const tid = Number(l.split('/').pop());
-      if (Number.isInteger(tid) && tid > 0 && tid !== process.pid) found.add(tid);
+  let timer: NodeJS.Timeout | undefined;
+  const timeUp = new Promise<'time'>((resolve) => (timer = setTimeout(() => resolve('time'), waitMs)));
+  try {
+    if (process.platform !== 'linux') {
+      await Promise.race([new Promise<void>((resolve) => stat('/', () => resolve())), timeUp]);
+      return found;
     }
+    const ask = (): Promise<void> =>
+      readlink('/proc/thread-self').then(
+        (link) => {
+          const tid = Number(link.split('/').pop());
+          if (Number.isInteger(tid) && tid > 0 && tid !== process.pid) found.add(tid);
+        },
+        () => {},
+      );
+    // One question per thread may all land on one thread (the first to wake takes the queue):
+    // rounds of many, until every thread answered, the rounds run out or the time is up.
+    for (let round = 0; round < 20 && found.size < size; round++) {
+      if ((await Promise.race([Promise.all(Array.from({ length: 4 * size }, ask)), timeUp])) === 'time') break;
+    }
+    return found;
+  } finally {
+    clearTimeout(timer);
   }
-  return found;
 }
 
 let applied: { count: number; restore: readonly number[] } | undefined;

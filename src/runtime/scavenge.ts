@@ -8,9 +8,9 @@
  * took a share of the main thread's scavenge had to get a core there first. Since then they
  * share the main thread's CPU (affinity.ts), where a parallel scavenge gains nothing: the
  * helpers and the main thread take turns on one core. (A process started with
- * `--single-threaded-gc`, as the command is, scavenges serially anyway: own-thread-gc.ts.) bench/runtime-faults.ts
- * (saturation, compiled build, `--trace-gc`, the pool saturated throughout, 28 main-thread
- * scavenges per 8 s run): scavenge pauses p90 1.81 / 1.45 ms, max 23.0 / 14.7 ms in two runs
+ * `--single-threaded-gc`, as the command is, scavenges serially anyway: own-thread-gc.ts.)
+ * bench/runtime-faults.ts (saturation, compiled build, `--trace-gc`, the pool saturated
+ * throughout, 28 main-thread scavenges per 8 s run): scavenge pauses p90 1.81 / 1.45 ms, max 23.0 / 14.7 ms in two runs
  * with parallel scavenges, p90 1.41 / 1.08 ms, max 4.77 / 2.13 ms without; with the pool idle,
  * max 5.9 ms with, 2.5 / 1.6 ms without. A scrape that meets such a scavenge waits for it.
  *

@@ -255,6 +255,35 @@ await rt.stop();`,
     assert.deepEqual({ ...shared, v8Count: 0 }, { outcome: 'ok', apart: false, main: first, libuv: [first], v8: [first], v8Count: 0 });
   });
 
+  it('a stuck libuv thread pool does not hold up the start: V8\'s helpers then stay with the main thread', { skip: !hasTaskset ? 'no taskset' : cpus.length < 2 ? 'one CPU' : false }, () => {
+    mkdirSync(path.join(tmp.path, 'script'), { recursive: true });
+    const fifo = path.join(tmp.path, 'script', 'stuck.fifo');
+    const made = spawnSync('mkfifo', [fifo]);
+    assert.equal(made.status, 0, String(made.stderr));
+    const file = path.join(tmp.path, 'script', 'stuck-pool.mjs');
+    // Each read of the FIFO holds a libuv thread in open() until a writer comes, as a slow mount
+    // or a DNS lookup would; the writer comes only after createRuntime has returned.
+    writeFileSync(
+      file,
+      `import { closeSync, openSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { createRuntime, discoverCollectors } from ${JSON.stringify(new URL('../../src/runtime/index.ts', import.meta.url).href)};
+const collectors = await discoverCollectors({ dirs: [${JSON.stringify(tmp.path)}], builtin: false });
+const stuck = Array.from({ length: 4 }, () => readFile(${JSON.stringify(fifo)}));
+await new Promise((resolve) => setTimeout(resolve, 200));
+const rt = await createRuntime({ collectors, threads: 1, cpus: 'auto' });
+const started = { apart: rt.v8HelpersOnPoolCpus, pinned: rt.affinity !== undefined };
+closeSync(openSync(${JSON.stringify(fifo)}, 'w'));
+await Promise.all(stuck);
+const [r] = await rt.collectOnce();
+console.log(JSON.stringify({ ...started, outcome: r.outcome }));
+await rt.stop();`,
+    );
+    const r = spawnSync(process.execPath, ['--single-threaded-gc', '--import', 'tsx', file], { encoding: 'utf8', timeout: 60_000 });
+    assert.equal(r.status, 0, r.stderr || 'timed out: the runtime waited for the stuck thread pool');
+    assert.deepEqual(JSON.parse(r.stdout.trim().split('\n').at(-1)!), { apart: false, pinned: true, outcome: 'ok' });
+  });
+
   it('with one CPU nothing changes', { skip: !hasTaskset ? 'no taskset' : false }, () => {
     // A process confined to one CPU (as by a cpuset): auto leaves every thread alone.
     // Not in the collectors' folder (discovery would take it for a collector).
