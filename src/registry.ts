@@ -8,6 +8,7 @@ import { familyJson } from './metrics/json.js';
 import { checkLabelNames } from './metrics/validate.js';
 import type { PlannedFamily } from './render/plan.js';
 import { renderToString } from './render/to-string.js';
+import { batchWaitStep } from './store/batch-wait.js';
 import { snapshotFamily, viewOf, type FallbackLabel, type StoreView } from './store/snapshot.js';
 import { Store, type FamilyDefinition, type StoreHandle } from './store/store.js';
 
@@ -183,11 +184,12 @@ export class Registry implements MetricHost {
     const stores = new Set<Store>([...this.#stores()].map(([s]) => s));
     for (const m of this.#allMetrics()) stores.add(m.store);
     const list = [...stores];
+    const since = performance.now();
     const deadline = Date.now() + BATCH_WAIT_MS;
     for (;;) {
       const before = list.map((s) => s.batchState());
       if (before.some((b) => b.inFlight > 0) && Date.now() < deadline) {
-        await new Promise((resolve) => setTimeout(resolve, 1));
+        await batchWaitStep(since);
         continue;
       }
       const out = this.snapshotsNow();

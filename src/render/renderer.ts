@@ -17,6 +17,7 @@
  */
 import { constants, createGzip } from 'node:zlib';
 import { Meta } from '../store/layout.js';
+import { batchWaitStep } from '../store/batch-wait.js';
 import type { Store } from '../store/store.js';
 import type { PlannedFamily, PlannedStoreFamily } from './plan.js';
 import { ByteSink, CHUNK_BYTES, type ChunkSink, type ChunkSource } from './sink.js';
@@ -207,9 +208,9 @@ export class PlanRenderer {
     const nowMs = Date.now();
     const stores = [...new Set(plan.flatMap((p) => (p.kind === 'store' ? [p.store] : [])))];
     // A collector run being applied is a matter of microseconds: let it end first.
-    const waitUntil = performance.now() + BATCH_WAIT_MS;
-    while (stores.some((s) => Atomics.load(s.meta, Meta.BatchesInFlight) > 0) && performance.now() < waitUntil) {
-      await new Promise((resolve) => setTimeout(resolve, 1));
+    const waitFrom = performance.now();
+    while (stores.some((s) => Atomics.load(s.meta, Meta.BatchesInFlight) > 0) && performance.now() < waitFrom + BATCH_WAIT_MS) {
+      await batchWaitStep(waitFrom);
     }
     // Versions first, views after: a series created after a family's version was read either
     // is in the view or moved the version on, so a cached output is never missing one.

@@ -4,6 +4,8 @@
  * back; `room(n)` guarantees n writable bytes.
  */
 
+import { DECIMAL_INPUT, writeShortestDecimal } from './shortest-decimal.js';
+
 /** Size of a chunk: big enough that chunk bookkeeping is noise, small enough to waste little. */
 export const CHUNK_BYTES = 64 * 1024;
 
@@ -141,7 +143,8 @@ const DIGITS = new Uint8Array(24);
 
 /**
  * Writes a sample value as formatSampleValue spells it (`String(v)`, `+Inf`, `-Inf`, `NaN`):
- * safe integers digit by digit, anything else through String(). Needs 24 bytes of room.
+ * safe integers digit by digit, other finite values by writeShortestDecimal (String()'s bytes
+ * without making a string). Needs 25 bytes of room.
  */
 export function writeValue(out: Buffer, pos: number, v: number): number {
   if (Number.isSafeInteger(v)) {
@@ -162,7 +165,11 @@ export function writeValue(out: Buffer, pos: number, v: number): number {
     while (n > 0) out[pos++] = DIGITS[--n]!;
     return pos;
   }
-  const s = v === Infinity ? '+Inf' : v === -Infinity ? '-Inf' : String(v);
+  if (v - v === 0) {
+    DECIMAL_INPUT[0] = v;
+    return writeShortestDecimal(out, pos);
+  }
+  const s = v === Infinity ? '+Inf' : v === -Infinity ? '-Inf' : 'NaN';
   for (let i = 0; i < s.length; i++) out[pos++] = s.charCodeAt(i);
   return pos;
 }
