@@ -185,10 +185,10 @@ export class Registry implements MetricHost {
     for (const m of this.#allMetrics()) stores.add(m.store);
     const list = [...stores];
     const since = performance.now();
-    const deadline = Date.now() + BATCH_WAIT_MS;
+    const deadline = since + BATCH_WAIT_MS;
     for (;;) {
       const before = list.map((s) => s.batchState());
-      if (before.some((b) => b.inFlight > 0) && Date.now() < deadline) {
+      if (before.some((b) => b.inFlight > 0) && performance.now() < deadline) {
         await batchWaitStep(since);
         continue;
       }
@@ -197,7 +197,7 @@ export class Registry implements MetricHost {
         const after = s.batchState();
         return after.inFlight > 0 || after.ended !== before[i]!.ended;
       });
-      if (!torn || Date.now() >= deadline) return out;
+      if (!torn || performance.now() >= deadline) return out;
     }
   }
 
