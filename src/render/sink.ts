@@ -165,7 +165,7 @@ export function writeValue(out: Buffer, pos: number, v: number): number {
     while (n > 0) out[pos++] = DIGITS[--n]!;
     return pos;
   }
-  if (v - v === 0) {
+  if (Number.isFinite(v)) {
     DECIMAL_INPUT[0] = v;
     return writeShortestDecimal(out, pos);
   }
