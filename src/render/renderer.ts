@@ -95,6 +95,8 @@ export interface RenderStats {
   readonly reused: number;
   /** Bytes reused. */
   readonly reusedBytes: number;
+  /** Families written again because a collector run was applied to them while they were written. */
+  readonly rewritten: number;
   /** Times the render gave way to the event loop. */
   readonly yields: number;
 }
@@ -121,12 +123,6 @@ function windowSlot(p: PlannedStoreFamily, nowMs: number): number {
   const def = p.def;
   if (def.type !== 'summary' || def.maxAgeSeconds === undefined) return 0;
   return Math.floor((nowMs - p.store.createdAtMs) / ((def.maxAgeSeconds * 1000) / (def.ageBuckets ?? 1)));
-}
-
-function batchesOf(stores: readonly Store[]): number {
-  let s = 0;
-  for (const st of stores) s += Atomics.load(st.meta, Meta.BatchesEnded) * 2 + Atomics.load(st.meta, Meta.BatchesInFlight);
-  return s;
 }
 
 export interface PlanRendererOptions {
@@ -245,6 +241,7 @@ export class PlanRenderer {
     let written = 0;
     let reused = 0;
     let reusedBytes = 0;
+    let rewritten = 0;
 
     for (let i = 0; i < plan.length; i++) {
       const p = plan[i]!;
@@ -304,12 +301,18 @@ export class PlanRenderer {
         // lets its chunks go as soon as they are handed over.
         const retain = streaming ? (admit ? this.#maxCacheBytes - cachedBytes : 0) : Infinity;
         sink = new ByteSink({ firstChunk: Math.min(this.#chunkBytes ?? CHUNK_BYTES, 256 + series * 64), onChunk: emit, retainBytes: retain, chunkBytes: this.#chunkBytes, ...(transient !== undefined ? { chunks: transient } : {}) });
-        const before = batchesOf(stores);
+        const applyingBefore = p.store.familyApplying(p.f);
+        const versionBefore = p.store.familyVersion(p.f);
         await writeStoreFamily(sink, p, view, format, nowMs, slicer);
-        // A collector batch that ended meanwhile may have been seen in part: a small family is
-        // written again (the version read before stays: the batch's touch moved it on).
+        // A collector run applied to this family meanwhile may have been seen in part: a small
+        // family is written again (the version read before stays: the run's touch moved it
+        // on). Runs applied to other families meanwhile (a pool busy with other collectors
+        // ends them at any time) do not matter here. Applying is read before the version: a
+        // run that ends in between has touched the family by then.
         // Streaming, what was handed over is gone: no second attempt.
-        if (streaming || series > RETRY_SERIES || attempt >= 2 || batchesOf(stores) === before) break;
+        if (streaming || series > RETRY_SERIES || attempt >= 2) break;
+        if (!applyingBefore && !p.store.familyApplying(p.f) && p.store.familyVersion(p.f) === versionBefore) break;
+        rewritten++;
       }
       const chunks = sink.finish();
       await sink.settle();
@@ -325,7 +328,7 @@ export class PlanRenderer {
     if (format === 'openmetrics') freshSink().text('# EOF\n');
     await closeFresh();
     this.#cache[format] = next;
-    return { segments, bytes, stats: { written, reused, reusedBytes, yields: slicer.yields } };
+    return { segments, bytes, stats: { written, reused, reusedBytes, rewritten, yields: slicer.yields } };
   }
 
   async #storeView(store: Store, viewOfStore: (s: Store) => Promise<RowView>, nowMs: number): Promise<StoreView> {

@@ -279,7 +279,11 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Colle
       }
     },
     onMissed: (s: ScheduledCollector, n: number) => self.recordMissed(s.plan.name, n),
-    endApplyBatch: () => store.endBatch(),
+    endApplyBatch: (abandoned: readonly number[]) => {
+      // No run of the collector is applying now (runs never overlap), so no mark is left.
+      for (const f of abandoned) store.clearFamilyApply(f);
+      store.endBatch();
+    },
   };
   enabled.forEach((c, slot) => {
     const d = declared.get(c.name)!;

@@ -64,8 +64,12 @@ export interface SchedulerContext {
   /** Whether collectors whose runs end their thread back off (see above). */
   readonly backoff: boolean;
   readonly onResult: (c: ScheduledCollector, r: RunResult) => void;
-  /** Ends the store batch a worker begins when it claims a run's apply (Store#endBatch). */
-  readonly endApplyBatch: () => void;
+  /**
+   * Ends the store batch a worker begins when it claims a run's apply (Store#endBatch).
+   * `abandoned`: the families of a run whose thread ended in the middle of its apply, one of
+   * which it may have left marked as being applied (Store#beginFamilyApply).
+   */
+  readonly endApplyBatch: (abandoned: readonly number[]) => void;
   readonly onMissed: (c: ScheduledCollector, n: number) => void;
 }
 
@@ -267,7 +271,7 @@ export class ScheduledCollector {
       this.#ctx.onResult(this, result);
       return result;
     } finally {
-      if (batchOpen) this.#ctx.endApplyBatch();
+      if (batchOpen) this.#ctx.endApplyBatch(w === pack(run, Phase.Applying) ? Object.values(this.plan.families) : []);
     }
   }
 

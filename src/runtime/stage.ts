@@ -223,47 +223,60 @@ export function applyStageInBatch(store: Store, stage: Stage): number {
   stage.metrics.forEach((m, i) => {
     const entries = stage.entries[i]!;
     const f = m.familyId;
-    let live = 0;
-    for (const [text, e] of entries) {
-      const ref = m.ref(store, text);
-      if (ref === DROPPED) continue;
-      live++;
-      const cell = store.cellOf(ref);
-      switch (m.def.type) {
-        case 'counter':
-        case 'gauge':
-        case 'untyped': {
-          const s = e as ScalarEntry;
-          if (s.set !== undefined) store.setCommon(cell, s.set + s.add - shardSum(shards, cell));
-          else if (s.add !== 0) store.addCommon(cell, s.add);
-          break;
-        }
-        case 'histogram': {
-          const h = e as HistogramEntry;
-          if (h.sum !== 0) store.addCommon(cell, h.sum);
-          for (let b = 0; b < h.counts.length; b++) if (h.counts[b] !== 0) store.addCommon(cell + 1 + b, h.counts[b]!);
-          break;
-        }
-        case 'summary': {
-          const s = e as SummaryEntry;
-          if (s.values.length === 0) break;
-          store.addCommon(cell, s.sum);
-          store.addCommon(cell + 1, s.values.length);
-          const slot = summarySlot(m.def, store.createdAtMs, now);
-          const ages = effectiveAgeBuckets(m.def);
-          const base = store.sketchOf(ref);
-          for (const v of s.values) record(store.sketch, base, ages, slot, v);
-          break;
-        }
-      }
+    // Marked while its values are written: a render that was writing this family meanwhile
+    // writes it again, one writing another family does not (Store#beginFamilyApply).
+    store.beginFamilyApply(f);
+    try {
+      reported += applyFamily(store, m, entries, shards, now);
+    } finally {
+      store.endFamilyApply(f);
     }
-    reported += live;
-    // Every reported series is live now; anything beyond them was not reported: remove it.
-    if (store.familyLiveSeries(f) > live) removeUnreported(store, f, entries);
-    // The run's values are in: renders of this family are redone (Store#touchFamily).
-    store.touchFamily(f);
   });
   return reported;
+}
+
+/** One metric's part of applyStageInBatch; returns the series it reported. */
+function applyFamily(store: Store, m: BoundMetric, entries: Map<string, Entry>, shards: readonly Float64Array[], now: number): number {
+  const f = m.familyId;
+  let live = 0;
+  for (const [text, e] of entries) {
+    const ref = m.ref(store, text);
+    if (ref === DROPPED) continue;
+    live++;
+    const cell = store.cellOf(ref);
+    switch (m.def.type) {
+      case 'counter':
+      case 'gauge':
+      case 'untyped': {
+        const s = e as ScalarEntry;
+        if (s.set !== undefined) store.setCommon(cell, s.set + s.add - shardSum(shards, cell));
+        else if (s.add !== 0) store.addCommon(cell, s.add);
+        break;
+      }
+      case 'histogram': {
+        const h = e as HistogramEntry;
+        if (h.sum !== 0) store.addCommon(cell, h.sum);
+        for (let b = 0; b < h.counts.length; b++) if (h.counts[b] !== 0) store.addCommon(cell + 1 + b, h.counts[b]!);
+        break;
+      }
+      case 'summary': {
+        const s = e as SummaryEntry;
+        if (s.values.length === 0) break;
+        store.addCommon(cell, s.sum);
+        store.addCommon(cell + 1, s.values.length);
+        const slot = summarySlot(m.def, store.createdAtMs, now);
+        const ages = effectiveAgeBuckets(m.def);
+        const base = store.sketchOf(ref);
+        for (const v of s.values) record(store.sketch, base, ages, slot, v);
+        break;
+      }
+    }
+  }
+  // Every reported series is live now; anything beyond them was not reported: remove it.
+  if (store.familyLiveSeries(f) > live) removeUnreported(store, f, entries);
+  // The run's values are in: renders of this family are redone (Store#touchFamily).
+  store.touchFamily(f);
+  return live;
 }
 
 function removeUnreported(store: Store, f: number, reported: ReadonlyMap<string, unknown>): void {

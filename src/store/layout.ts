@@ -75,8 +75,13 @@ export const enum Fam {
   DefCapacity = 13,
   /** Store#redeclareFamily: arena offset of the definition buffer not in use. */
   DefSpare = 14,
+  /**
+   * Collector runs writing the family's values right now (Store#beginFamilyApply): with
+   * Version, tells a render whether its output of the family could hold part of a run.
+   */
+  Applying = 15,
 }
-export const FAMILY_FIELDS = 15;
+export const FAMILY_FIELDS = 16;
 
 /** Bits of Fam.Flags. */
 export const enum FamilyFlag {

@@ -486,6 +486,29 @@ export class Store {
   }
 
   /**
+   * A collector run starts writing family `f`'s values; endFamilyApply, after the run's
+   * touchFamily, ends it. Lets a render of `f` tell a run applied to `f` meanwhile (its output
+   * is written again) from runs applied to other families (src/render/renderer.ts).
+   */
+  beginFamilyApply(f: number): void {
+    Atomics.add(this.meta, HEADER_INTS + f * FAMILY_FIELDS + Fam.Applying, 1);
+  }
+
+  endFamilyApply(f: number): void {
+    Atomics.sub(this.meta, HEADER_INTS + f * FAMILY_FIELDS + Fam.Applying, 1);
+  }
+
+  /** Drops the marks of a run whose thread ended before endFamilyApply (no run of `f` is applying). */
+  clearFamilyApply(f: number): void {
+    Atomics.store(this.meta, HEADER_INTS + f * FAMILY_FIELDS + Fam.Applying, 0);
+  }
+
+  /** Whether a collector run is writing family `f`'s values right now. */
+  familyApplying(f: number): boolean {
+    return Atomics.load(this.meta, HEADER_INTS + f * FAMILY_FIELDS + Fam.Applying) !== 0;
+  }
+
+  /**
    * Marks family `f` as written only in batches that end with touchFamily (by the collector
    * runtime, not by instrumentation): renders reuse its output while its version is unchanged.
    */
