@@ -38,6 +38,18 @@ function valuesOf(text: string, name: string): number[] {
   return out;
 }
 
+/** A registry whose collector family `big` has BIG series, all at 1 (applied as a run). */
+function bigFamily() {
+  const registry = new Registry();
+  const store = registry.store;
+  const big = collectorFamily(store, { type: 'gauge', name: 'big', help: 'h', labelNames: ['i'] });
+  big.run((m) => {
+    for (let i = 0; i < BIG; i++) m.set({ i: String(i) }, 1);
+  });
+  const cells = Array.from({ length: BIG }, (_, i) => store.cellOf(store.resolve(big.f, `i="${i}"`)));
+  return { registry, store, big, cells };
+}
+
 async function render(renderer: PlanRenderer, registry: Registry) {
   const r = await renderer.render(registry.renderPlanNow(), 'text');
   return { text: Buffer.concat(r.segments.flatMap((s) => [...s.chunks])).toString('utf8'), stats: r.stats };
@@ -45,11 +57,7 @@ async function render(renderer: PlanRenderer, registry: Registry) {
 
 describe('render path: runs applied during a render', () => {
   it('runs applied to other families do not make a family be written again', async () => {
-    const registry = new Registry();
-    const big = collectorFamily(registry.store, { type: 'gauge', name: 'big', help: 'h', labelNames: ['i'] });
-    big.run((m) => {
-      for (let i = 0; i < BIG; i++) m.set({ i: String(i) }, 1);
-    });
+    const { registry } = bigFamily();
     const other = collectorFamily(registry.store, { type: 'gauge', name: 'other', help: 'h', labelNames: ['k'] });
     // Slices of no length: the render gives the event loop a turn every 1024 series.
     const renderer = new PlanRenderer({ sliceMs: 0 });
@@ -69,12 +77,7 @@ describe('render path: runs applied during a render', () => {
   });
 
   it('a family a run writes while it is written is written again, and shows the run whole', async () => {
-    const registry = new Registry();
-    const store = registry.store;
-    const big = collectorFamily(store, { type: 'gauge', name: 'big', help: 'h', labelNames: ['i'] });
-    big.run((m) => {
-      for (let i = 0; i < BIG; i++) m.set({ i: String(i) }, 1);
-    });
+    const { registry, store, big, cells } = bigFamily();
     const renderer = new PlanRenderer({ sliceMs: 0 });
     let done = false;
     const rendering = render(renderer, registry).finally(() => (done = true));
@@ -83,7 +86,6 @@ describe('render path: runs applied during a render', () => {
     await turn();
     await turn();
     assert.equal(done, false, 'the render is still writing the family');
-    const cells = Array.from({ length: BIG }, (_, i) => store.cellOf(store.resolve(big.f, `i="${i}"`)));
     store.beginFamilyApply(big.f);
     for (let i = 0; i < BIG / 2; i++) store.setCommon(cells[i]!, 2);
     await turn();
@@ -96,13 +98,7 @@ describe('render path: runs applied during a render', () => {
   });
 
   it('a family a run applies to all through the render is written three times at most, and whole once the run is done', async () => {
-    const registry = new Registry();
-    const store = registry.store;
-    const big = collectorFamily(store, { type: 'gauge', name: 'big', help: 'h', labelNames: ['i'] });
-    big.run((m) => {
-      for (let i = 0; i < BIG; i++) m.set({ i: String(i) }, 1);
-    });
-    const cells = Array.from({ length: BIG }, (_, i) => store.cellOf(store.resolve(big.f, `i="${i}"`)));
+    const { registry, store, big, cells } = bigFamily();
     const renderer = new PlanRenderer({ sliceMs: 0 });
     // A run already applying when the render reaches the family (as a pool thread may be).
     store.beginFamilyApply(big.f);
