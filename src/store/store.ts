@@ -32,6 +32,7 @@ import {
 import { breakLockOf, withLock } from './lock.js';
 import { keyFromText, keyLabelsOf, keyText, type KeyLabels } from './label-key.js';
 import { atomicAddFloat, atomicStoreFloat } from './float-atomics.js';
+import { reservationError } from './address-space.js';
 
 /** What defines a family; two threads declaring the same name must declare the same definition. */
 export interface FamilyDefinition {
@@ -74,7 +75,11 @@ export const DROPPED: SeriesRef = -1;
 const encoder = new TextEncoder();
 
 function growable(bytes: number, max: number): SharedArrayBuffer {
-  return new SharedArrayBuffer(bytes, { maxByteLength: max });
+  try {
+    return new SharedArrayBuffer(bytes, { maxByteLength: max });
+  } catch (e) {
+    throw reservationError(max, e);
+  }
 }
 
 /** Smallest growth step of a store buffer. */

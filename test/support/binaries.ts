@@ -23,6 +23,7 @@ const DEBIAN_PACKAGE: Record<string, string> = {
   pushgateway: 'prometheus-pushgateway',
   wrk: 'wrk',
   openssl: 'openssl',
+  prlimit: 'util-linux',
 };
 
 const EXTRA_DIRS = ['/usr/bin', '/usr/sbin', '/usr/local/bin', '/usr/local/sbin'];
