@@ -241,7 +241,8 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Colle
     pool = new CollectorPool({
       threads,
       registry,
-      threadData: { kind: 'atomic-exporter/pool', store: registry.share(), phases, collectorState: enabled.map(() => createStateBuffer()), schedIdle: options.schedIdle ?? false, ...(affinity ? { cpus: affinity.others } : {}) },
+      // Pool threads write only the common area (a run is applied there): no shards for them.
+      threadData: { kind: 'atomic-exporter/pool', store: registry.store.share(false), phases, collectorState: enabled.map(() => createStateBuffer()), schedIdle: options.schedIdle ?? false, ...(affinity ? { cpus: affinity.others } : {}) },
       niceIncrement: options.niceIncrement ?? 0,
       onReplacement: (reason, threadId) => {
         self.recordReplacement(reason);

@@ -2,10 +2,10 @@
  * The store reserves address space up front for each of its growable buffers (a growable
  * SharedArrayBuffer grows in place, so its whole range is reserved when it is made; none of it is
  * memory until used): about 4 GiB for each of a registry's arena, common values and sketches,
- * and for the values of each thread that writes to it. The exporter's virtual size is therefore
- * ~180 GiB while its RSS is ~130 MB. Under an address-space limit (`ulimit -v`, systemd's
- * LimitAS=) a reservation can fail; the error says so, with the limit, instead of V8's bare
- * "Array buffer allocation failed".
+ * and for the values of each thread attached with a shard (Store#share). The exporter's virtual
+ * size is therefore ~55 GiB while its RSS is ~130 MB. Under an address-space limit
+ * (`ulimit -v`, systemd's LimitAS=) a reservation can fail; the error says so, with the limit,
+ * instead of V8's bare "Array buffer allocation failed".
  */
 import { readFileSync } from 'node:fs';
 
@@ -33,7 +33,7 @@ export function reservationError(bytes: number, cause: unknown, limit = addressS
   const why = limit !== undefined ? `the process's address-space limit (ulimit -v) is ${gib(limit)}` : `${(cause as Error)?.message ?? String(cause)}`;
   return new RangeError(
     `atomic-exporter: could not reserve ${gib(bytes)} of address space for the metric store (${why}). ` +
-      'It reserves ~4 GiB per buffer (a registry has a few, plus one per thread that attaches to it) and uses only what its series need: remove the limit, or raise it well above the virtual size the exporter shows without it (~180 GiB on 2 CPUs, more with more collector threads)',
+      'It reserves ~4 GiB per buffer (a registry has a few, plus one per thread that attaches to it with registry.share()) and uses only what its series need: remove the limit, or raise it above the virtual size the exporter shows without it (~55 GiB for the command on 2 CPUs)',
     { cause },
   );
 }

@@ -263,9 +263,15 @@ export class Store {
     if (ensureBytes(buf, bytes)) this.#remap();
   }
 
-  /** The handle to post to another thread. Creates the other threads' shards on first use. */
-  share(): StoreHandle {
-    if (this.#shardBuffers.length < MAX_SHARDS) {
+  /**
+   * The handle to post to another thread. With `threadShards` (the default) it creates the
+   * other threads' shards on first use, each a reservation of MAX_CELL_BYTES of address space:
+   * a thread that attaches claims one for its updates (Counter.inc, ...). False for threads that
+   * write only the common area (the collector runtime's: runs are applied there): they attach
+   * without a shard, and 31 reservations of 4 GiB are not made for them.
+   */
+  share(threadShards = true): StoreHandle {
+    if (threadShards && this.#shardBuffers.length < MAX_SHARDS) {
       this.#locked(() => {
         const bytes = this.common.byteLength;
         while (this.#shardBuffers.length < MAX_SHARDS) {
