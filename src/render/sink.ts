@@ -140,11 +140,17 @@ export class ByteSink {
 }
 
 const DIGITS = new Uint8Array(24);
+/** The ASCII tens and ones digits of 0–99: integers are written two digits a step. */
+const TENS_CHAR = Uint8Array.from({ length: 100 }, (_, i) => 48 + Math.floor(i / 10));
+const ONES_CHAR = Uint8Array.from({ length: 100 }, (_, i) => 48 + (i % 10));
+/** writeLargeInteger's input: a double passed to a call V8 does not inline is boxed (allocated). */
+const LARGE_INTEGER = new Float64Array(1);
 
 /**
  * Writes a sample value as formatSampleValue spells it (`String(v)`, `+Inf`, `-Inf`, `NaN`):
- * safe integers digit by digit, other finite values by writeShortestDecimal (String()'s bytes
- * without making a string). Needs 25 bytes of room.
+ * safe integers two digits at a time, other finite values by writeShortestDecimal (String()'s
+ * bytes without making a string). Needs 25 bytes of room. Kept small so that V8 inlines it into
+ * the render's loops: the value then never leaves a register.
  */
 export function writeValue(out: Buffer, pos: number, v: number): number {
   if (Number.isSafeInteger(v)) {
@@ -152,18 +158,9 @@ export function writeValue(out: Buffer, pos: number, v: number): number {
       out[pos++] = 45;
       v = -v;
     }
-    if (v < 10) {
-      out[pos] = 48 + v;
-      return pos + 1;
-    }
-    let n = 0;
-    while (v > 0) {
-      const q = Math.floor(v / 10);
-      DIGITS[n++] = 48 + (v - q * 10);
-      v = q;
-    }
-    while (n > 0) out[pos++] = DIGITS[--n]!;
-    return pos;
+    if (v < 2147483648) return writeInt32(out, pos, v | 0);
+    LARGE_INTEGER[0] = v;
+    return writeLargeInteger(out, pos);
   }
   if (Number.isFinite(v)) {
     DECIMAL_INPUT[0] = v;
@@ -172,6 +169,47 @@ export function writeValue(out: Buffer, pos: number, v: number): number {
   const s = v === Infinity ? '+Inf' : v === -Infinity ? '-Inf' : 'NaN';
   for (let i = 0; i < s.length; i++) out[pos++] = s.charCodeAt(i);
   return pos;
+}
+
+/**
+ * The digits of a non-negative int32, in int32 arithmetic two at a time (a digit a step in
+ * doubles took 2.4× as long at 7 digits, 3.5× at 13).
+ */
+function writeInt32(out: Buffer, pos: number, x: number): number {
+  let n = 0;
+  while (x >= 100) {
+    const q = (x / 100) | 0;
+    const r = x - q * 100;
+    DIGITS[n++] = ONES_CHAR[r]!;
+    DIGITS[n++] = TENS_CHAR[r]!;
+    x = q;
+  }
+  if (x >= 10) {
+    DIGITS[n++] = ONES_CHAR[x]!;
+    DIGITS[n++] = TENS_CHAR[x]!;
+  } else DIGITS[n++] = 48 + x;
+  while (n > 0) out[pos++] = DIGITS[--n]!;
+  return pos;
+}
+
+/**
+ * LARGE_INTEGER (2^31 up to 2^53): the digits above 10^8, then the last 8. Math.floor(v / 1e8)
+ * is exact below 2^53: a quotient that is not whole is at least 1e-8 from one, more than half
+ * its ulp (< 1.5e-8).
+ */
+function writeLargeInteger(out: Buffer, pos: number): number {
+  const v = LARGE_INTEGER[0]!;
+  const high = Math.floor(v / 1e8);
+  let low = (v - high * 1e8) | 0;
+  pos = writeInt32(out, pos, high | 0);
+  for (let i = pos + 6; i >= pos; i -= 2) {
+    const q = (low / 100) | 0;
+    const r = low - q * 100;
+    out[i] = TENS_CHAR[r]!;
+    out[i + 1] = ONES_CHAR[r]!;
+    low = q;
+  }
+  return pos + 8;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DECIMAL_INPUT, writeShortestDecimal } from '../../src/render/shortest-decimal.js';
+import { writeValue } from '../../src/render/sink.js';
 
 // The writer must produce String(v)'s bytes for every finite double: the render's output is
 // compared with prom-client's, and Prometheus reads the value back from them.
@@ -109,4 +110,25 @@ test('writes only its own bytes, at the position asked, and returns the end', ()
     assert.ok(out.subarray(0, 7).every((b) => b === 0xaa));
     assert.ok(out.subarray(end).every((b) => b === 0xaa));
   }
+});
+
+test("writeValue: safe integers in String()'s bytes, every length, both signs, around every split at 1e8", () => {
+  const values: number[] = [0, -0, 1, -1, 9, 10, 99, 100, 101, 2 ** 31 - 1, 2 ** 31, 2 ** 31 + 1, -(2 ** 31), 1e8 - 1, 1e8, 1e8 + 1, 1e15, Number.MAX_SAFE_INTEGER, Number.MIN_SAFE_INTEGER];
+  // Either side of k·1e8, where the high and low parts split, up to the largest safe integer.
+  for (let k = 21; k <= 90_071_992; k = Math.floor(k * 1.37) + 1) values.push(k * 1e8 - 1, k * 1e8, -(k * 1e8 - 1));
+  const next = generator(7);
+  for (let i = 0; i < 100_000; i++) {
+    const digits = 1 + (next() % 16);
+    const v = Math.min(Number.MAX_SAFE_INTEGER, Math.floor(((next() * 2 ** 21 + (next() >>> 11)) / 2 ** 53) * 10 ** digits));
+    values.push(next() % 2 === 0 ? v : -v);
+  }
+  const wrong: string[] = [];
+  for (const v of values) {
+    out.fill(0xaa);
+    const end = writeValue(out, 3, v);
+    const got = out.toString('latin1', 3, end);
+    if ((got !== String(v) || out[2] !== 0xaa || out[end] !== 0xaa) && wrong.length < 5) wrong.push(`${String(v)} written as ${got}`);
+  }
+  assert.deepEqual(wrong, []);
+  assert.ok(values.length > 100_000);
 });
