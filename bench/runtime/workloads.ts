@@ -15,6 +15,7 @@ import { formatCpuList } from '../../src/runtime/affinity.js';
 import type { Registry } from '../../src/registry.js';
 import { SharedRenders } from '../../src/server/shared-render.js';
 import { sleep, stats, type Stats } from '../lib/index.js';
+import { xorshift32 } from '../../test/support/xorshift.js';
 
 const FIXTURES = fileURLToPath(new URL('../../test/fixtures/collectors/', import.meta.url));
 /** `.ts` from source (under tsx), `.js` from the compiled copy (bench/runtime/compiled.ts). */
@@ -308,13 +309,8 @@ function pooledP99(blocks: readonly number[][], pick: readonly number[]): number
 
 /** The block bootstrap of SaturationResult.ratioInterval90 (a fixed seed: the same data, the same interval). */
 function ratioInterval90(loaded: readonly number[][], unloaded: readonly number[][], resamples = 1000): [number, number] {
-  let seed = 0x2545f491;
-  const rand = (n: number): number => {
-    seed ^= seed << 13;
-    seed ^= seed >>> 17;
-    seed ^= seed << 5;
-    return (seed >>> 0) % n;
-  };
+  const next = xorshift32(0x2545f491);
+  const rand = (n: number): number => next() % n;
   const draw = (n: number): number[] => Array.from({ length: n }, () => rand(n));
   const ratios: number[] = [];
   for (let r = 0; r < resamples; r++) ratios.push(pooledP99(loaded, draw(loaded.length)) / pooledP99(unloaded, draw(unloaded.length)));

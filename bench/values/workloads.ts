@@ -8,6 +8,7 @@ import { Gauge, Registry } from '../../src/index.js';
 import { DECIMAL_INPUT, writeShortestDecimal } from '../../src/render/shortest-decimal.js';
 import { SharedRenders } from '../../src/server/shared-render.js';
 import { stats, type Stats } from '../lib/index.js';
+import { xorshift32 } from '../../test/support/xorshift.js';
 
 /** What the values are: counts, readings with a few decimals, or full-precision doubles. */
 export type ValueKind = 'integer' | 'decimal' | 'double';
@@ -16,15 +17,7 @@ export type RenderImpl = 'ours' | 'prom-client';
 
 /** Seeded, so both sides of a comparison write the same values. */
 function valueSource(kind: ValueKind, seed: number): () => number {
-  let x = seed >>> 0 || 1;
-  const next = (): number => {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    return x;
-  };
+  const next = xorshift32(seed);
   switch (kind) {
     case 'integer':
       return () => next() % 10_000_000;

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DECIMAL_INPUT, writeShortestDecimal } from '../../src/render/shortest-decimal.js';
 import { writeValue } from '../../src/render/sink.js';
+import { xorshift32 as generator } from '../support/xorshift.js';
 
 // The writer must produce String(v)'s bytes for every finite double: the render's output is
 // compared with prom-client's, and Prometheus reads the value back from them.
@@ -12,19 +13,6 @@ function written(v: number, at = 0): string {
   DECIMAL_INPUT[0] = v;
   const end = writeShortestDecimal(out, at);
   return out.toString('latin1', at, end);
-}
-
-/** A seeded generator (xorshift32), so a failure names a value that reproduces. */
-function generator(seed: number): () => number {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    return x;
-  };
 }
 
 /** Checks every value; fails with the first few that differ. */
